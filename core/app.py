@@ -1,0 +1,83 @@
+"""The application factory: every domain's pages, API and routes assembled in one place."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Router
+from litestar.config.allowed_hosts import AllowedHostsConfig
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotFoundException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from core import db, jobqueue
+from core.domains import load_domains
+from core.errors import exception_handlers
+from core.i18n import LANGUAGES, ROOT
+from core.middleware import language_middleware
+from core.settings import get_settings
+from core.templating import create_environment
+
+STATIC_DIR = ROOT / "static"
+
+
+def known_language(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
+    """Pages live under /<lang>/; any other first segment is simply not a page."""
+    if connection.path_params.get("lang") not in LANGUAGES:
+        raise NotFoundException()
+
+
+def _routers() -> list[Router]:
+    domains = load_domains()
+    pages = Router(
+        "/{lang:str}",
+        route_handlers=[h for d in domains for h in d.pages],
+        guards=[known_language],
+        include_in_schema=False,
+    )
+    api = Router("/api/v1", route_handlers=[h for d in domains for h in d.api], tags=["api"])
+    root = Router("/", route_handlers=[h for d in domains for h in d.routes])
+    static = create_static_files_router(path="/static", directories=[STATIC_DIR])
+    return [pages, api, root, static]
+
+
+def create_app(redis_url: str | None = None) -> Litestar:
+    """Build the site. `redis_url` overrides settings (the embedded server's socket)."""
+    settings = get_settings()
+    queue_url = redis_url or settings.redis_url
+    if queue_url is None:
+        raise RuntimeError("No Redis URL: set HONGSHAN_REDIS_URL or start the embedded server")
+
+    @asynccontextmanager
+    async def lifespan(_app: Litestar) -> AsyncIterator[None]:
+        await db.start_pool()
+        await jobqueue.open_queue(queue_url)
+        try:
+            yield
+        finally:
+            await jobqueue.close_queue()
+            await db.close_pool()
+
+    return Litestar(
+        route_handlers=_routers(),
+        lifespan=[lifespan],
+        middleware=[language_middleware],
+        exception_handlers=exception_handlers,  # type: ignore[arg-type]
+        template_config=TemplateConfig(
+            engine=JinjaTemplateEngine.from_environment(create_environment())
+        ),
+        allowed_hosts=AllowedHostsConfig(allowed_hosts=list(settings.allowed_hosts)),
+        openapi_config=OpenAPIConfig(
+            title="Hongshan API",
+            version="1",
+            path="/api/v1",
+            render_plugins=[JsonRenderPlugin(path="/openapi.json")],
+        ),
+        logging_config=None,
+    )

@@ -1,0 +1,182 @@
+"""The `hongshan` command: serve, worker, migrate, demo, createuser and i18n."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from core import i18n_catalogs
+from core.log import configure_logging
+from core.settings import get_settings
+
+log = logging.getLogger("hongshan")
+
+
+def _raise_system_exit(signum: int, _frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _embedded_redis_or_configured() -> tuple[str, Any]:
+    """The configured Redis, or a freshly started embedded server (returned for stopping)."""
+    settings = get_settings()
+    if settings.redis_url:
+        return settings.redis_url, None
+    from core.redis_server import EmbeddedRedis
+
+    server = EmbeddedRedis(settings.redis_socket)
+    return server.start(), server
+
+
+async def _migrate() -> None:
+    from core.migrations import migrate
+
+    await migrate()
+
+
+async def _serve(host: str, port: int, redis_url: str, demo: bool) -> None:
+    import uvicorn
+
+    from core import jobqueue
+    from core.app import create_app
+
+    await _migrate()
+    if demo:
+        from core.demo import load_demo
+
+        await load_demo()
+    config = uvicorn.Config(
+        create_app(redis_url),
+        host=host,
+        port=port,
+        log_config=None,
+        proxy_headers=True,
+        server_header=False,
+    )
+    server = uvicorn.Server(config)
+    worker = jobqueue.create_worker(redis_url)
+    worker_task = asyncio.create_task(worker.async_run())
+    try:
+        await server.serve()
+    finally:
+        await worker.close()
+        worker_task.cancel()
+        await asyncio.gather(worker_task, return_exceptions=True)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    if args.demo:
+        os.environ["HONGSHAN_DEMO"] = "true"
+        get_settings.cache_clear()
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    signal.signal(signal.SIGTERM, _raise_system_exit)
+    redis_url, embedded = _embedded_redis_or_configured()
+    log.info(
+        "starting",
+        extra={
+            "url": f"http://{args.host}:{args.port}",
+            "data_dir": str(settings.data_dir),
+            "startup_s": round(time.perf_counter() - started, 3),
+        },
+    )
+    try:
+        asyncio.run(_serve(args.host, args.port, redis_url, args.demo))
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        if embedded is not None:
+            embedded.stop()
+    return 0
+
+
+def cmd_worker(_args: argparse.Namespace) -> int:
+    from core import jobqueue
+    from core.redis_server import _answers_ping
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    url = settings.redis_url
+    if url is None and _answers_ping(settings.redis_socket):
+        url = f"unix://{settings.redis_socket}"
+    if url is None:
+        print("No Redis: set HONGSHAN_REDIS_URL or run `hongshan serve` first.", file=sys.stderr)
+        return 2
+
+    async def run() -> None:
+        from core import db
+
+        await db.start_pool()
+        worker = jobqueue.create_worker(url)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, lambda: asyncio.ensure_future(worker.close()))
+        try:
+            await worker.async_run()
+        except asyncio.CancelledError:
+            pass
+        finally:
+            await db.close_pool()
+
+    asyncio.run(run())
+    return 0
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    configure_logging(get_settings().log_level)
+    asyncio.run(_migrate())
+    return 0
+
+
+def cmd_demo(_args: argparse.Namespace) -> int:
+    from core.demo import load_demo
+
+    configure_logging(get_settings().log_level)
+
+    async def run() -> None:
+        await _migrate()
+        await load_demo()
+
+    asyncio.run(run())
+    return 0
+
+
+def cmd_i18n(args: argparse.Namespace) -> int:
+    return i18n_catalogs.run(args.action)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hongshan", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> Any:
+        sub = commands.add_parser(name, help=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    serve = add("serve", cmd_serve, "run the site and an in-process worker")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--demo", action="store_true", help="load demo content once")
+    add("worker", cmd_worker, "run a standalone job worker")
+    add("migrate", cmd_migrate, "apply database migrations")
+    add("demo", cmd_demo, "load demo content (once)")
+    i18n = add("i18n", cmd_i18n, "translation catalogs")
+    i18n.add_argument("action", choices=i18n_catalogs.ACTIONS)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args) or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""The database engine, built from the database URL, and the write-transaction helper.
+
+SQLite gets WAL, a busy timeout and IMMEDIATE write transactions (a DEFERRED transaction
+that later writes fails with "database is locked" under concurrency); PostgreSQL gets a pool.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+SQLITE_BUSY_TIMEOUT_S = 30
+
+
+def sqlite_path(url: str) -> Path:
+    """`sqlite:///relative.db` and `sqlite:////abs/path.db` both work, as in SQLAlchemy."""
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def postgres_config(url: str) -> dict[str, object]:
+    parts = urlsplit(url)
+    config: dict[str, object] = {
+        "host": parts.hostname or "127.0.0.1",
+        "port": parts.port or 5432,
+        "database": parts.path.lstrip("/") or "postgres",
+        "user": unquote(parts.username or "postgres"),
+    }
+    if parts.password:
+        config["password"] = unquote(parts.password)
+    return config
+
+
+def create_engine(url: str) -> Engine:
+    if url.startswith("sqlite:"):
+        path = sqlite_path(url)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _enable_wal(path)
+        return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
+    if url.startswith(("postgres://", "postgresql://")):
+        return PostgresEngine(config=postgres_config(url))
+    raise ValueError(f"Unsupported database URL scheme: {url.split(':', 1)[0]}")
+
+
+def _enable_wal(path: Path) -> None:
+    # WAL is a property of the database file, so setting it once at start-up is enough.
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA journal_mode=WAL")
+
+
+def engine() -> Engine:
+    from piccolo.engine.finder import engine_finder
+
+    found = engine_finder()
+    if found is None:  # pragma: no cover - piccolo_conf always defines DB
+        raise RuntimeError("piccolo_conf.DB is not configured")
+    return found
+
+
+@asynccontextmanager
+async def write_transaction() -> AsyncIterator[None]:
+    """A transaction for read-then-write work: IMMEDIATE on SQLite, plain on PostgreSQL."""
+    db = engine()
+    if isinstance(db, SQLiteEngine):
+        async with db.transaction(transaction_type=TransactionType.immediate):
+            yield
+    else:
+        async with db.transaction():
+            yield
+
+
+async def start_pool() -> None:
+    db = engine()
+    if isinstance(db, PostgresEngine):
+        await db.start_connection_pool(max_size=10)
+
+
+async def close_pool() -> None:
+    db = engine()
+    if isinstance(db, PostgresEngine):
+        await db.close_connection_pool()

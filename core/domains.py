@@ -1,0 +1,47 @@
+"""The one list of domains, and what each domain registers with the platform.
+
+Like Django's INSTALLED_APPS: the app factory, the worker and Piccolo's app registry all read
+`DOMAINS`, so adding a domain means writing its package and adding one line here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+DOMAINS: tuple[str, ...] = ("core", "events", "projects")
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A link in the site navigation; `label` is a message id translated at render time."""
+
+    label: str
+    path: str  # relative to /<lang>/
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Domain:
+    """What one domain package contributes; each package exposes it as `<package>.domain`."""
+
+    name: str
+    pages: Sequence[Any] = ()  # mounted under /<lang>/
+    api: Sequence[Any] = ()  # mounted under /api/v1/
+    routes: Sequence[Any] = ()  # mounted at the root (feeds, probes)
+    jobs: Sequence[Callable[..., Awaitable[Any]]] = ()
+    cron_jobs: Sequence[Any] = ()
+    demo_loader: Callable[[], Awaitable[None]] | None = None
+    menu: Sequence[MenuEntry] = field(default_factory=tuple)
+
+
+def piccolo_app_paths() -> list[str]:
+    return [f"{name}.piccolo_app" for name in DOMAINS]
+
+
+@cache
+def load_domains() -> tuple[Domain, ...]:
+    return tuple(importlib.import_module(name).domain for name in DOMAINS)

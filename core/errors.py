@@ -1,0 +1,50 @@
+"""Errors become pages in the reader's language (or JSON under /api/), in one place."""
+
+from __future__ import annotations
+
+import logging
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException
+from litestar.response import Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+log = logging.getLogger("hongshan.errors")
+
+PAGE_FOR_STATUS = {403: "errors/403.html", 404: "errors/404.html"}
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _page(status: int, headers: dict[str, str] | None = None) -> Template:
+    template = PAGE_FOR_STATUS.get(
+        status, "errors/500.html" if status >= 500 else "errors/4xx.html"
+    )
+    return Template(
+        template,
+        context={"status": status},
+        status_code=status,
+        media_type=MediaType.HTML,
+        headers=headers,
+    )
+
+
+def http_error(request: Request, error: HTTPException) -> Response | Template:
+    if _is_api(request):
+        body = {"status_code": error.status_code, "detail": error.detail}
+        if error.extra:
+            body["extra"] = error.extra
+        return Response(body, status_code=error.status_code, headers=error.headers)
+    return _page(error.status_code, error.headers)
+
+
+def server_error(request: Request, error: Exception) -> Response | Template:
+    log.exception("unhandled error", extra={"path": request.url.path, "method": request.method})
+    if _is_api(request):
+        return Response({"status_code": 500, "detail": "Internal Server Error"}, status_code=500)
+    return _page(HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+exception_handlers = {HTTPException: http_error, Exception: server_error}

@@ -1,0 +1,69 @@
+"""The job queue behind one small interface, so domains never import arq directly.
+
+Jobs take ids and are idempotent: the database row is the truth, a job is only a trigger.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arq import create_pool
+from arq.connections import ArqRedis, RedisSettings
+from arq.worker import Worker
+
+from core.domains import load_domains
+
+_pool: ArqRedis | None = None
+
+
+def redis_settings(url: str) -> RedisSettings:
+    return RedisSettings.from_dsn(url)
+
+
+async def open_queue(url: str) -> ArqRedis:
+    global _pool
+    if _pool is None:
+        _pool = await create_pool(redis_settings(url))
+    return _pool
+
+
+async def close_queue() -> None:
+    global _pool
+    if _pool is not None:
+        await _pool.aclose()
+        _pool = None
+
+
+def queue() -> ArqRedis:
+    if _pool is None:
+        raise RuntimeError("The job queue is not open")
+    return _pool
+
+
+async def enqueue(function: str, *args: Any, job_id: str | None = None, **kwargs: Any) -> None:
+    """Queue `function` by name; a `job_id` makes a second enqueue of the same work a no-op."""
+    await queue().enqueue_job(function, *args, _job_id=job_id, **kwargs)
+
+
+def worker_functions() -> list[Any]:
+    return [job for domain in load_domains() for job in domain.jobs]
+
+
+def worker_cron_jobs() -> list[Any]:
+    return [job for domain in load_domains() for job in domain.cron_jobs]
+
+
+def create_worker(url: str, *, burst: bool = False, **overrides: Any) -> Worker:
+    """A worker over every domain's jobs; `serve` runs one in-process, `worker` standalone."""
+    options: dict[str, Any] = {
+        "functions": worker_functions(),
+        "cron_jobs": worker_cron_jobs(),
+        "redis_settings": redis_settings(url),
+        "burst": burst,
+        "handle_signals": False,
+        "max_jobs": 20,
+        "job_timeout": 300,
+        "keep_result": 3600,
+    }
+    options.update(overrides)
+    return Worker(**options)

@@ -1,0 +1,65 @@
+"""ASGI middleware: the page language for each request, and remembering the reader's choice."""
+
+from __future__ import annotations
+
+from http.cookies import SimpleCookie
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from core import i18n
+from core.templating import split_language
+
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def request_language(scope: Scope) -> tuple[str, bool]:
+    """The language of this request and whether it came from the URL itself."""
+    path_lang, _rest = split_language(scope.get("path", "/"))
+    if path_lang:
+        return path_lang, True
+    headers = {
+        k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])
+    }
+    cookie = SimpleCookie(headers.get("cookie", "")).get(i18n.LANGUAGE_COOKIE)
+    if cookie is not None and cookie.value in i18n.LANGUAGES:
+        return cookie.value, False
+    return i18n.negotiate(headers.get("accept-language")) or i18n.DEFAULT_LANGUAGE, False
+
+
+def language_middleware(app: ASGIApp) -> ASGIApp:
+    """Sets the language context for everything the request touches (handlers, templates,
+    error pages), and stores a language chosen through the URL in a cookie for next time."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        lang, from_url = request_language(scope)
+        i18n.set_language(lang)
+        if not from_url:
+            await app(scope, receive, send)
+            return
+        cookie_header = next(
+            (v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"cookie"), ""
+        )
+        known = SimpleCookie(cookie_header).get(i18n.LANGUAGE_COOKIE)
+        if known is not None and known.value == lang:
+            await app(scope, receive, send)
+            return
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                content_type = dict(message.get("headers", [])).get(b"content-type", b"")
+                if content_type.startswith(b"text/html"):
+                    headers = MutableScopeHeaders.from_message(message)
+                    headers.add(
+                        "set-cookie",
+                        f"{i18n.LANGUAGE_COOKIE}={lang}; Path=/; Max-Age={COOKIE_MAX_AGE}; "
+                        "SameSite=Lax",
+                    )
+            await send(message)
+
+        await app(scope, receive, send_with_cookie)
+
+    return middleware

@@ -1,0 +1,89 @@
+"""Typed settings, read from the environment (and a `.env` file) exactly once."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+PREFIX = "HONGSHAN_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    redis_url: str | None
+    mail_url: str
+    secret_key: str
+    base_url: str
+    feed_allow_private: bool
+    allowed_hosts: tuple[str, ...]
+    log_level: str
+    demo: bool
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite:")
+
+    @property
+    def is_https(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @property
+    def redis_socket(self) -> Path:
+        """Where the embedded Redis-compatible server listens when no Redis is configured."""
+        return self.data_dir / "redis" / "redis.sock"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(PREFIX + name)
+    return value if value not in (None, "") else default
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(data_dir: Path) -> str:
+    """A configured key wins; otherwise one is generated once and kept in the data directory."""
+    configured = _env("SECRET_KEY")
+    if configured:
+        return configured
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    load_dotenv(override=False)
+    data_dir = Path(_env("DATA_DIR", "./var")).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    base_url = _env("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    hosts = _env("ALLOWED_HOSTS", "*")
+    return Settings(
+        data_dir=data_dir,
+        database_url=_env("DATABASE_URL", f"sqlite:///{data_dir / 'hongshan.sqlite3'}"),
+        redis_url=_env("REDIS_URL"),
+        mail_url=_env("MAIL_URL", f"file://{data_dir / 'mail'}"),
+        secret_key=_secret_key(data_dir),
+        base_url=base_url,
+        feed_allow_private=_flag("FEED_ALLOW_PRIVATE"),
+        allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),
+        log_level=_env("LOG_LEVEL", "INFO").upper(),
+        demo=_flag("DEMO"),
+    )

@@ -1,0 +1,96 @@
+"""The Jinja2 environment: i18n extension bound to the current language, and Babel filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from markupsafe import Markup, escape
+
+from core import i18n
+from core.content import Translated
+from core.domains import load_domains
+from core.i18n import LANGUAGE_NAMES, LANGUAGES, ROOT
+from core.settings import get_settings
+
+TEMPLATE_DIR = ROOT / "templates"
+
+
+def split_language(path: str) -> tuple[str | None, str]:
+    """`/ru/events/x/` → (`ru`, `events/x/`); a path without a language → (None, path)."""
+    head, _sep, rest = path.lstrip("/").partition("/")
+    if head in LANGUAGES:
+        return head, rest
+    return None, path.lstrip("/")
+
+
+def language_url(path: str, lang: str) -> str:
+    _current, rest = split_language(path)
+    return f"/{lang}/{rest}"
+
+
+@pass_context
+def _alternates(context: Any) -> list[dict[str, str]]:
+    """The same page in each language, for the switcher and `hreflang` links."""
+    request = context.get("request")
+    path = request.url.path if request is not None else "/"
+    query = f"?{request.url.query}" if request is not None and request.url.query else ""
+    return [
+        {"lang": lang, "name": LANGUAGE_NAMES[lang], "url": language_url(path, lang) + query}
+        for lang in LANGUAGES
+    ]
+
+
+def _show(value: Translated | dict[str, Any] | str | None) -> Markup:
+    """Translated content in the page language, marked when it falls back to another one."""
+    content = value if isinstance(value, Translated) else Translated.load(value)
+    lang = i18n.current_language()
+    shown = content.show(lang)
+    if not shown.is_fallback:
+        return escape(shown.text)
+    note = i18n.gettext(
+        "Not yet translated; shown in %(language)s", language=LANGUAGE_NAMES[shown.lang]
+    )
+    return Markup('<span lang="{lang}" class="fallback" title="{note}">{text}</span>').format(
+        lang=shown.lang, note=note, text=shown.text
+    )
+
+
+def _menu() -> list[Any]:
+    entries = [entry for domain in load_domains() for entry in domain.menu]
+    return sorted(entries, key=lambda entry: entry.order)
+
+
+def create_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(["html", "xml", "txt"], default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda message: i18n.translations(i18n.current_language()).ugettext(message),
+        ngettext=lambda s, p, n: i18n.translations(i18n.current_language()).ungettext(s, p, n),
+        newstyle=True,
+    )
+    env.filters.update(
+        date=i18n.format_date,
+        datetime=i18n.format_datetime,
+        time=i18n.format_time,
+        relative=i18n.format_relative,
+        number=i18n.format_number,
+        percent=i18n.format_percent,
+        list=i18n.format_list,
+        show=_show,
+    )
+    env.globals.update(
+        current_language=i18n.current_language,
+        languages=LANGUAGES,
+        language_names=LANGUAGE_NAMES,
+        alternates=_alternates,
+        menu=_menu,
+        settings=get_settings(),
+    )
+    return env

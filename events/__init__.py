@@ -1,0 +1,5 @@
+"""Events: the conference, forums and roadshows; registrations, invitations, delegations."""
+
+from core.domains import Domain
+
+domain = Domain(name="events")
