@@ -4,7 +4,14 @@ Named `core` rather than `platform` because a top-level `platform` package would
 standard-library module of that name and break pytest, uvicorn and redis at import time.
 """
 
-from core import routes
+from core import jobs, routes
 from core.domains import Domain
 
-domain = Domain(name="core", pages=routes.pages, routes=routes.routes)
+domain = Domain(
+    name="core",
+    pages=routes.pages,
+    api=routes.api,
+    routes=routes.routes,
+    jobs=jobs.jobs,
+    cron_jobs=jobs.cron_jobs,
+)

@@ -56,13 +56,15 @@ def create_app(redis_url: str | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
-        await db.start_pool()
-        await jobqueue.open_queue(queue_url)
+        pool_started = await db.start_pool()
+        queue_opened = await jobqueue.open_queue(queue_url)
         try:
             yield
         finally:
-            await jobqueue.close_queue()
-            await db.close_pool()
+            if queue_opened:
+                await jobqueue.close_queue()
+            if pool_started:
+                await db.close_pool()
 
     return Litestar(
         route_handlers=_routers(),
@@ -73,11 +75,13 @@ def create_app(redis_url: str | None = None) -> Litestar:
             engine=JinjaTemplateEngine.from_environment(create_environment())
         ),
         allowed_hosts=AllowedHostsConfig(allowed_hosts=list(settings.allowed_hosts)),
+        # The schema's own route is core.routes.openapi_schema (/api/v1/openapi.json): a
+        # schema router mounted at /api/v1 would answer unknown API paths with an HTML page.
         openapi_config=OpenAPIConfig(
             title="Hongshan API",
             version="1",
-            path="/api/v1",
-            render_plugins=[JsonRenderPlugin(path="/openapi.json")],
+            path="/api/v1/docs",
+            render_plugins=[JsonRenderPlugin()],
         ),
         logging_config=None,
     )

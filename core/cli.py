@@ -92,6 +92,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
+        # A terminal's Ctrl-C may arrive twice (from the shell and from `uv run`); let the
+        # server flush its data to disk undisturbed.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         if embedded is not None:
             embedded.stop()
     return 0

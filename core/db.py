@@ -75,10 +75,13 @@ async def write_transaction() -> AsyncIterator[None]:
             yield
 
 
-async def start_pool() -> None:
+async def start_pool() -> bool:
+    """Start PostgreSQL's pool; False when there is none to start (SQLite, or already up)."""
     db = engine()
-    if isinstance(db, PostgresEngine):
+    if isinstance(db, PostgresEngine) and db.pool is None:
         await db.start_connection_pool(max_size=10)
+        return True
+    return False
 
 
 async def close_pool() -> None:

@@ -20,11 +20,13 @@ def redis_settings(url: str) -> RedisSettings:
     return RedisSettings.from_dsn(url)
 
 
-async def open_queue(url: str) -> ArqRedis:
+async def open_queue(url: str) -> bool:
+    """Open the shared connection; False when it was already open (its opener closes it)."""
     global _pool
-    if _pool is None:
-        _pool = await create_pool(redis_settings(url))
-    return _pool
+    if _pool is not None:
+        return False
+    _pool = await create_pool(redis_settings(url))
+    return True
 
 
 async def close_queue() -> None:

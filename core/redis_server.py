@@ -94,6 +94,9 @@ class EmbeddedRedis:
         self.process = subprocess.Popen(  # noqa: S603 - fixed binary, no shell
             self._command(),
             stdin=subprocess.DEVNULL,
+            # Its own session: Ctrl-C in the terminal reaches Hongshan only, which then stops
+            # the worker first and the server last.
+            start_new_session=True,
             preexec_fn=_die_with_parent,
         )
         deadline = time.monotonic() + START_TIMEOUT_S

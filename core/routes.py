@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from litestar import Response, get
+from typing import Any
+
+from litestar import Request, Response, get
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
@@ -21,6 +23,11 @@ async def home() -> Template:
     return Template("core/home.html")
 
 
+@get("/openapi.json", include_in_schema=False)
+async def openapi_schema(request: Request) -> dict[str, Any]:
+    return request.app.openapi_schema.to_schema()
+
+
 @get("/healthz", include_in_schema=False)
 async def healthz() -> dict[str, str]:
     return {"status": "ok"}
@@ -37,4 +44,5 @@ async def readyz() -> Response[dict[str, object]]:
 
 
 pages = [home]
+api = [openapi_schema]
 routes = [root, healthz, readyz]

@@ -19,6 +19,7 @@ class Settings:
     database_url: str
     redis_url: str | None
     mail_url: str
+    mail_from: str
     secret_key: str
     base_url: str
     feed_allow_private: bool
@@ -80,6 +81,7 @@ def get_settings() -> Settings:
         database_url=_env("DATABASE_URL", f"sqlite:///{data_dir / 'hongshan.sqlite3'}"),
         redis_url=_env("REDIS_URL"),
         mail_url=_env("MAIL_URL", f"file://{data_dir / 'mail'}"),
+        mail_from=_env("MAIL_FROM", "Hongshan <noreply@hongshan.localhost>"),
         secret_key=_secret_key(data_dir),
         base_url=base_url,
         feed_allow_private=_flag("FEED_ALLOW_PRIVATE"),

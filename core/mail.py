@@ -1,0 +1,149 @@
+"""Building and delivering one e-mail: rendering in the recipient's language, and transports.
+
+Transports: `file://DIR` writes one `.eml` per message (the embedded default), and
+`smtp://user:pass@host:port?starttls=true` (or `smtps://` for implicit TLS) uses aiosmtplib.
+"""
+
+from __future__ import annotations
+
+import os
+import ssl
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import aiosmtplib
+from jinja2 import Environment
+
+from core import i18n
+from core.settings import get_settings
+from core.templating import create_environment
+
+SMTP_TIMEOUT_S = 30
+
+
+class PermanentMailError(Exception):
+    """The server refused for good (5xx): retrying cannot help."""
+
+
+class TransientMailError(Exception):
+    """Worth trying again later: 4xx replies, timeouts, refused connections."""
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str
+
+
+@cache
+def _environments() -> tuple[Environment, Environment]:
+    html_env = create_environment()
+    return html_env, html_env.overlay(autoescape=False)
+
+
+def _render_block(env: Environment, template: str, block: str, context: dict[str, Any]) -> str:
+    compiled = env.get_template(f"mail/{template}.html")
+    return "".join(compiled.blocks[block](compiled.new_context(context))).strip()
+
+
+def render(template: str, language: str, context: dict[str, Any]) -> RenderedMail:
+    """Each message kind is one template with `subject`, `text` and `html` blocks; subject and
+    text are rendered without HTML escaping, the HTML part with it."""
+    html_env, text_env = _environments()
+    full = {**context, "base_url": get_settings().base_url, "lang": language}
+    with i18n.language(language):
+        subject = " ".join(_render_block(text_env, template, "subject", full).split())
+        text = _render_block(text_env, template, "text", full)
+        html = html_env.get_template(f"mail/{template}.html").render(full)
+    return RenderedMail(subject=subject, text=text + "\n", html=html)
+
+
+def build_message(sender: str, recipient: str, key: str, mail: RenderedMail) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = recipient
+    message["Subject"] = mail.subject
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = make_msgid(idstring=key.replace(":", ".")[:60], domain="hongshan")
+    message.set_content(mail.text)
+    message.add_alternative(mail.html, subtype="html")
+    return message
+
+
+class Transport(Protocol):
+    async def send(self, message: EmailMessage, key: str) -> None: ...
+
+
+class FileTransport:
+    """Writes `<key>.eml`; the name comes from the idempotency key, so a repeat overwrites."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    async def send(self, message: EmailMessage, key: str) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in key)
+        target = self.folder / f"{safe}.eml"
+        partial = target.with_suffix(".eml.part")
+        partial.write_bytes(bytes(message))
+        os.replace(partial, target)
+
+
+class SmtpTransport:
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        query = {k: v[-1].lower() for k, v in parse_qs(parts.query).items()}
+        self.hostname = parts.hostname or "127.0.0.1"
+        self.implicit_tls = parts.scheme == "smtps"
+        self.port = parts.port or (465 if self.implicit_tls else 587)
+        self.username = unquote(parts.username) if parts.username else None
+        self.password = unquote(parts.password) if parts.password else None
+        self.starttls = query.get("starttls") in {"1", "true", "yes"}
+        self.verify = query.get("verify", "true") not in {"0", "false", "no"}
+
+    async def send(self, message: EmailMessage, key: str) -> None:
+        context = ssl.create_default_context()
+        if not self.verify:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        try:
+            await aiosmtplib.send(
+                message,
+                hostname=self.hostname,
+                port=self.port,
+                username=self.username,
+                password=self.password,
+                use_tls=self.implicit_tls,
+                start_tls=True if self.starttls else False if not self.implicit_tls else None,
+                tls_context=context,
+                timeout=SMTP_TIMEOUT_S,
+            )
+        except aiosmtplib.SMTPResponseException as error:
+            reason = f"{error.code} {error.message}"
+            if 500 <= error.code < 600:
+                raise PermanentMailError(reason) from error
+            raise TransientMailError(reason) from error
+        except aiosmtplib.SMTPRecipientsRefused as error:
+            codes = [refusal.code for refusal in error.recipients]
+            reason = "; ".join(f"{r.code} {r.message}" for r in error.recipients)
+            if all(500 <= code < 600 for code in codes):
+                raise PermanentMailError(reason) from error
+            raise TransientMailError(reason) from error
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
+            raise TransientMailError(f"{type(error).__name__}: {error}") from error
+
+
+def transport_for(url: str) -> Transport:
+    scheme = url.split(":", 1)[0]
+    if scheme == "file":
+        return FileTransport(Path(url.removeprefix("file://")))
+    if scheme in {"smtp", "smtps"}:
+        return SmtpTransport(url)
+    raise ValueError(f"Unsupported mail URL scheme: {scheme}")

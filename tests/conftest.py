@@ -1,0 +1,165 @@
+"""Test harness: a clean database per test (SQLite, or PostgreSQL when HONGSHAN_DATABASE_URL is
+set), a real Redis (embedded Valkey, or HONGSHAN_REDIS_URL), and the app through its test client.
+
+The environment is fixed here, before any project module reads its settings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+_DATA_DIR = Path(tempfile.mkdtemp(prefix="hongshan-test-"))
+_SERVER_DB_URL = os.environ.get("HONGSHAN_DATABASE_URL", "")
+_PG_TEST_DB = f"hongshan_test_{uuid.uuid4().hex[:10]}"
+
+
+def _postgres_admin_url(url: str, database: str) -> str:
+    base, _sep, _old = url.rpartition("/")
+    return f"{base}/{database}"
+
+
+async def _create_postgres_database() -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(_SERVER_DB_URL)
+    try:
+        await connection.execute(f'CREATE DATABASE "{_PG_TEST_DB}"')
+    finally:
+        await connection.close()
+
+
+async def _drop_postgres_database() -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(_SERVER_DB_URL)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{_PG_TEST_DB}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+os.environ["HONGSHAN_DATA_DIR"] = str(_DATA_DIR)
+os.environ["HONGSHAN_SECRET_KEY"] = "test-secret-key-" + "x" * 32
+os.environ["HONGSHAN_FEED_ALLOW_PRIVATE"] = "true"
+os.environ["HONGSHAN_BASE_URL"] = "http://testserver.local"
+os.environ["HONGSHAN_MAIL_URL"] = f"file://{_DATA_DIR / 'mail'}"
+os.environ.pop("HONGSHAN_DEMO", None)
+if _SERVER_DB_URL.startswith("postgres"):
+    asyncio.run(_create_postgres_database())
+    os.environ["HONGSHAN_DATABASE_URL"] = _postgres_admin_url(_SERVER_DB_URL, _PG_TEST_DB)
+else:
+    os.environ["HONGSHAN_DATABASE_URL"] = f"sqlite:///{_DATA_DIR / 'test.sqlite3'}"
+
+from core import db, jobqueue  # noqa: E402 - settings must see the environment above
+from core.migrations import migrate  # noqa: E402
+from core.redis_server import EmbeddedRedis  # noqa: E402
+from core.settings import get_settings  # noqa: E402
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _SERVER_DB_URL.startswith("postgres"):
+        asyncio.run(_drop_postgres_database())
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    configured = os.environ.get("HONGSHAN_REDIS_URL")
+    if configured:
+        yield configured
+        return
+    with EmbeddedRedis(_DATA_DIR / "redis" / "redis.sock", persistent=False) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
+async def database() -> AsyncIterator[None]:
+    await migrate()
+    await db.start_pool()
+    yield
+    await db.close_pool()
+
+
+async def _table_names() -> list[str]:
+    from piccolo.conf.apps import Finder
+
+    tables = Finder().get_table_classes()
+    return [table._meta.tablename for table in tables]
+
+
+@pytest.fixture(autouse=True)
+async def clean_state(database: None, redis_url: str) -> AsyncIterator[None]:
+    """Every test starts with empty tables and an empty queue."""
+    names = await _table_names()
+    engine = db.engine()
+    if get_settings().is_sqlite:
+        await engine.run_ddl("PRAGMA foreign_keys = OFF")
+        for name in names:
+            await engine.run_ddl(f'DELETE FROM "{name}"')
+    else:
+        quoted = ", ".join(f'"{name}"' for name in names)
+        await engine.run_ddl(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+    await jobqueue.open_queue(redis_url)
+    await jobqueue.queue().flushdb()
+    yield
+
+
+@pytest.fixture
+def app(redis_url: str):
+    from core.app import create_app
+
+    return create_app(redis_url)
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+    """HTTP through the app's lifespan, on the test's own event loop.
+
+    Litestar's AsyncTestClient runs the app on a second loop in a portal thread; the app's
+    Redis and PostgreSQL pools are bound to one loop, and tests also use them directly, so
+    the app is driven here with httpx's ASGI transport inside `app.lifespan()` instead.
+    """
+    started, stopping = asyncio.Event(), asyncio.Event()
+
+    async def hold_lifespan() -> None:
+        # One task enters and leaves the lifespan (its cancel scopes demand it).
+        async with app.lifespan():
+            started.set()
+            await stopping.wait()
+
+    lifespan = asyncio.create_task(hold_lifespan())
+    await started.wait()
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=("203.0.113.7", 50000)),
+        base_url="http://testserver.local",
+        follow_redirects=True,
+    ) as test_client:
+        yield test_client
+    stopping.set()
+    await lifespan
+
+
+@pytest.fixture
+def run_jobs(redis_url: str):
+    """Run every queued job to completion in-process, as a real worker would."""
+
+    async def run() -> None:
+        worker = jobqueue.create_worker(redis_url, burst=True, poll_delay=0)
+        try:
+            await worker.main()
+        finally:
+            await worker.close()
+
+    return run
+
+
+@pytest.fixture
+def mail_dir() -> Path:
+    return _DATA_DIR / "mail"
