@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from piccolo.columns import (
     JSON,
@@ -17,7 +17,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """Platform-wide roles; project roles (lead/member) live with each project's team."""
 
     admin = "admin"
@@ -27,7 +27,7 @@ class Role(str, Enum):
     member = "member"
 
 
-class OrganizationKind(str, Enum):
+class OrganizationKind(StrEnum):
     partner_city = "partner_city"
     government = "government"
     university = "university"
@@ -93,7 +93,7 @@ class AuditEntry(Table, tablename="audit_entry"):
     after = JSON(null=True, default=None)
 
 
-class OutboxStatus(str, Enum):
+class OutboxStatus(StrEnum):
     queued = "queued"
     sending = "sending"
     sent = "sent"
