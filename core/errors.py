@@ -9,6 +9,9 @@ from litestar.exceptions import HTTPException
 from litestar.response import Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from core.i18n import set_language
+from core.middleware import request_language
+
 log = logging.getLogger("hongshan.errors")
 
 PAGE_FOR_STATUS = {403: "errors/403.html", 404: "errors/404.html"}
@@ -18,7 +21,9 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _page(status: int, headers: dict[str, str] | None = None) -> Template:
+def _page(request: Request, status: int, headers: dict[str, str] | None = None) -> Template:
+    # Unmatched paths never pass through route middleware, so pick the language here too.
+    set_language(request_language(request.scope)[0])
     template = PAGE_FOR_STATUS.get(
         status, "errors/500.html" if status >= 500 else "errors/4xx.html"
     )
@@ -37,14 +42,29 @@ def http_error(request: Request, error: HTTPException) -> Response | Template:
         if error.extra:
             body["extra"] = error.extra
         return Response(body, status_code=error.status_code, headers=error.headers)
-    return _page(error.status_code, error.headers)
+    return _page(request, error.status_code, error.headers)
 
 
 def server_error(request: Request, error: Exception) -> Response | Template:
     log.exception("unhandled error", extra={"path": request.url.path, "method": request.method})
     if _is_api(request):
         return Response({"status_code": 500, "detail": "Internal Server Error"}, status_code=500)
-    return _page(HTTP_500_INTERNAL_SERVER_ERROR)
+    return _page(request, HTTP_500_INTERNAL_SERVER_ERROR)
 
 
 exception_handlers = {HTTPException: http_error, Exception: server_error}
+
+
+class ValidationFailed(Exception):
+    """Input a service refuses; `errors` maps field names (or "" for the form) to messages
+    already translated into the reader's language."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+class TooManyAttempts(Exception):
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(retry_after_s)
+        self.retry_after_s = retry_after_s

@@ -18,7 +18,7 @@ async def _database() -> bool:
 
 
 async def _redis() -> bool:
-    return bool(await jobqueue.queue().ping())
+    return bool(await jobqueue.redis().ping())
 
 
 async def _safely(name: str, check: object) -> bool:

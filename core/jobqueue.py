@@ -36,7 +36,8 @@ async def close_queue() -> None:
         _pool = None
 
 
-def queue() -> ArqRedis:
+def redis() -> ArqRedis:
+    """The shared Redis connection: the job queue, and sessions and rate limits beside it."""
     if _pool is None:
         raise RuntimeError("The job queue is not open")
     return _pool
@@ -44,7 +45,7 @@ def queue() -> ArqRedis:
 
 async def enqueue(function: str, *args: Any, job_id: str | None = None, **kwargs: Any) -> None:
     """Queue `function` by name; a `job_id` makes a second enqueue of the same work a no-op."""
-    await queue().enqueue_job(function, *args, _job_id=job_id, **kwargs)
+    await redis().enqueue_job(function, *args, _job_id=job_id, **kwargs)
 
 
 def worker_functions() -> list[Any]:

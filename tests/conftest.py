@@ -107,7 +107,7 @@ async def clean_state(database: None, redis_url: str) -> AsyncIterator[None]:
         quoted = ", ".join(f'"{name}"' for name in names)
         await engine.run_ddl(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
     await jobqueue.open_queue(redis_url)
-    await jobqueue.queue().flushdb()
+    await jobqueue.redis().flushdb()
     yield
 
 

@@ -118,8 +118,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             _stop(process)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
+    """One Chromium for all journeys. Package scope, not session: while sync Playwright is
+    started it marks its event loop as running in this thread, so every pytest-asyncio test
+    or fixture collected after tests/e2e would fail with "Runner.run() cannot be called from
+    a running event loop". Stopping it when the journeys end clears that mark."""
     executable = shutil.which("chromium")
     if executable is None:
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")

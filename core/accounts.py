@@ -1,0 +1,287 @@
+"""Accounts: signing in, invitations to an account, password resets and preferences."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import available_timezones
+
+from core import outbox, passwords, ratelimit, sessions
+from core.access import Viewer
+from core.audit import record
+from core.db import write_transaction
+from core.errors import TooManyAttempts, ValidationFailed
+from core.i18n import LANGUAGES, gettext
+from core.tables import AccountToken, Membership, Organization, Role, User
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+INVITE_VALID = timedelta(days=7)
+RESET_VALID = timedelta(hours=1)
+LOGIN_WINDOW_S = 15 * 60
+LOGIN_LIMIT_PER_ACCOUNT = 5
+LOGIN_LIMIT_PER_CLIENT = 20
+RESET_LIMIT_PER_CLIENT = 5
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def email_problem(email: str) -> str | None:
+    if not EMAIL_PATTERN.match(email) or len(email) > 254:
+        return gettext("Enter a valid e-mail address.")
+    return None
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- signing in ---------------------------------------------------------------------------
+
+
+async def authenticate(email: str, password: str, client: str) -> int:
+    """The user id for these credentials; counts attempts per account and per client address
+    across all processes and refuses with TooManyAttempts past the limits."""
+    email = normalize_email(email)
+    if await ratelimit.hit("login-client", client, LOGIN_WINDOW_S) > LOGIN_LIMIT_PER_CLIENT:
+        raise TooManyAttempts(await ratelimit.retry_after("login-client", client))
+    if await ratelimit.count("login-account", email) >= LOGIN_LIMIT_PER_ACCOUNT:
+        raise TooManyAttempts(await ratelimit.retry_after("login-account", email))
+    user = (
+        await User.select(User.id, User.password_hash, User.is_active)
+        .where(User.email == email)
+        .first()
+    )
+    stored = user["password_hash"] if user and user["is_active"] else None
+    if not passwords.verify_password(stored, password) or user is None:
+        await ratelimit.hit("login-account", email, LOGIN_WINDOW_S)
+        raise ValidationFailed({"": gettext("The e-mail address or password is not correct.")})
+    await ratelimit.reset("login-account", email)
+    updates: dict[Any, Any] = {User.last_login_at: datetime.now(UTC)}
+    if passwords.needs_rehash(stored or ""):
+        updates[User.password_hash] = passwords.hash_password(password)
+    await User.update(updates).where(User.id == user["id"])
+    return int(user["id"])
+
+
+# --- creating and inviting ----------------------------------------------------------------
+
+
+async def create_user(
+    email: str,
+    *,
+    role: str,
+    name: str = "",
+    language: str = "zh",
+    password: str | None = None,
+    organization_id: int | None = None,
+) -> int:
+    """An account, optionally acting for an organization. Refuses a second account per e-mail."""
+    email = normalize_email(email)
+    problems = {}
+    if problem := email_problem(email):
+        problems["email"] = problem
+    if role not in {r.value for r in Role}:
+        problems["role"] = gettext("Choose a role.")
+    if language not in LANGUAGES:
+        problems["language"] = gettext("Choose a language.")
+    if password is not None and (problem := passwords.password_problem(password, email)):
+        problems["password"] = problem
+    if problems:
+        raise ValidationFailed(problems)
+    async with write_transaction():
+        if await User.exists().where(User.email == email):
+            raise ValidationFailed(
+                {"email": gettext("An account with this e-mail address already exists.")}
+            )
+        user = User(
+            email=email,
+            name=name.strip(),
+            role=role,
+            language=language,
+            password_hash=passwords.hash_password(password) if password else "",
+        )
+        await user.save()
+        if organization_id is not None:
+            await Membership(user=user.id, organization=organization_id).save()
+    return int(user.id)
+
+
+async def _issue_token(user_id: int, purpose: str, valid_for: timedelta) -> str:
+    token = secrets.token_urlsafe(32)
+    await AccountToken(
+        user=user_id,
+        purpose=purpose,
+        token_hash=_token_hash(token),
+        expires_at=datetime.now(UTC) + valid_for,
+    ).save()
+    return token
+
+
+async def invite(
+    actor: Viewer,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    language: str,
+    organization_id: int | None,
+    client: str = "",
+) -> int:
+    """Create the account without a password and mail a link to set one."""
+    if role == Role.coordinator and organization_id is None:
+        raise ValidationFailed(
+            {"organization": gettext("A coordinator acts for an organization; choose one.")}
+        )
+    if organization_id is not None and not await Organization.exists().where(
+        Organization.id == organization_id
+    ):
+        raise ValidationFailed({"organization": gettext("Choose an organization.")})
+    user_id = await create_user(
+        email, role=role, name=name, language=language, organization_id=organization_id
+    )
+    token = await _issue_token(user_id, "invite", INVITE_VALID)
+    await outbox.queue_mail(
+        key=f"account-invite:{user_id}:{_token_hash(token)[:16]}",
+        recipient=normalize_email(email),
+        language=language,
+        template="account_invite",
+        context={
+            "name": name,
+            "inviter": actor.name or actor.email,
+            "link": f"/{language}/account/accept/{token}",
+            "valid_days": INVITE_VALID.days,
+        },
+    )
+    await record(
+        actor,
+        "account.invite",
+        "user",
+        user_id,
+        client=client,
+        after={"email": normalize_email(email), "role": role, "organization": organization_id},
+    )
+    return user_id
+
+
+# --- single-use links ---------------------------------------------------------------------
+
+
+async def token_user(token: str, purpose: str) -> dict[str, Any] | None:
+    """The account a live link belongs to; None for an unknown, used or expired link."""
+    row = (
+        await AccountToken.select(AccountToken.id, AccountToken.user, AccountToken.expires_at)
+        .where(
+            (AccountToken.token_hash == _token_hash(token))
+            & (AccountToken.purpose == purpose)
+            & (AccountToken.used_at.is_null())
+        )
+        .first()
+    )
+    if row is None or row["expires_at"] <= datetime.now(UTC):
+        return None
+    return (
+        await User.select(User.id, User.email, User.name, User.language)
+        .where(User.id == row["user"])
+        .first()
+    )
+
+
+async def set_password_from_link(token: str, purpose: str, password: str) -> int:
+    """Use an invitation or reset link once: set the password, end every other session."""
+    user = await token_user(token, purpose)
+    if user is None:
+        raise ValidationFailed({"": gettext("This link has expired or was already used.")})
+    if problem := passwords.password_problem(password, user["email"]):
+        raise ValidationFailed({"password": problem})
+    async with write_transaction():
+        used = (
+            await AccountToken.update({AccountToken.used_at: datetime.now(UTC)})
+            .where(
+                (AccountToken.token_hash == _token_hash(token)) & (AccountToken.used_at.is_null())
+            )
+            .returning(AccountToken.id)
+        )
+        if not used:
+            raise ValidationFailed({"": gettext("This link has expired or was already used.")})
+        await User.update({User.password_hash: passwords.hash_password(password)}).where(
+            User.id == user["id"]
+        )
+    await sessions.end_all(user["id"])
+    await record(Viewer(id=user["id"]), f"account.password_{purpose}", "user", user["id"])
+    return int(user["id"])
+
+
+async def request_password_reset(email: str, client: str) -> None:
+    """Mail a reset link if the account exists; say nothing either way (no account probing)."""
+    if await ratelimit.hit("reset-client", client, LOGIN_WINDOW_S) > RESET_LIMIT_PER_CLIENT:
+        raise TooManyAttempts(await ratelimit.retry_after("reset-client", client))
+    email = normalize_email(email)
+    if problem := email_problem(email):
+        raise ValidationFailed({"email": problem})
+    user = (
+        await User.select(User.id, User.name, User.language)
+        .where(
+            (User.email == email) & (User.is_active == True)  # noqa: E712
+        )
+        .first()
+    )
+    if user is None:
+        return
+    token = await _issue_token(user["id"], "reset", RESET_VALID)
+    await outbox.queue_mail(
+        key=f"password-reset:{user['id']}:{_token_hash(token)[:16]}",
+        recipient=email,
+        language=user["language"],
+        template="password_reset",
+        context={
+            "name": user["name"],
+            "link": f"/{user['language']}/account/reset/{token}",
+            "valid_minutes": 60,
+        },
+    )
+
+
+# --- a signed-in person's own account -----------------------------------------------------
+
+
+async def change_password(viewer: Viewer, current: str, new: str, client: str = "") -> None:
+    user = await User.select(User.password_hash).where(User.id == viewer.id).first()
+    if user is None or not passwords.verify_password(user["password_hash"], current):
+        raise ValidationFailed(
+            {"current_password": gettext("Your current password is not correct.")}
+        )
+    if problem := passwords.password_problem(new, viewer.email):
+        raise ValidationFailed({"new_password": problem})
+    await User.update({User.password_hash: passwords.hash_password(new)}).where(
+        User.id == viewer.id
+    )
+    assert viewer.id is not None
+    await sessions.end_all(viewer.id)
+    await record(viewer, "account.password_change", "user", viewer.id, client=client)
+
+
+async def update_preferences(viewer: Viewer, *, name: str, language: str, timezone: str) -> None:
+    problems = {}
+    if language not in LANGUAGES:
+        problems["language"] = gettext("Choose a language.")
+    if timezone not in available_timezones():
+        problems["timezone"] = gettext("Choose a time zone.")
+    if len(name.strip()) > 200:
+        problems["name"] = gettext("Use at most %(num)d characters.", num=200)
+    if problems:
+        raise ValidationFailed(problems)
+    before = (
+        await User.select(User.name, User.language, User.timezone)
+        .where(User.id == viewer.id)
+        .first()
+    )
+    after = {"name": name.strip(), "language": language, "timezone": timezone}
+    await User.update(
+        {User.name: after["name"], User.language: language, User.timezone: timezone}
+    ).where(User.id == viewer.id)
+    await record(viewer, "account.preferences", "user", viewer.id, before=before, after=after)

@@ -1,0 +1,48 @@
+"""The audit log: who did what to which object, when, from where, and what changed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.access import Viewer
+from core.tables import AuditEntry
+
+# Never copied into the log, whatever table they come from.
+_SECRET_FIELDS = frozenset({"password_hash", "token_hash", "passport_number", "date_of_birth"})
+
+
+def _clean(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    if values is None:
+        return None
+    return {k: v for k, v in values.items() if k not in _SECRET_FIELDS}
+
+
+def changed_fields(
+    before: dict[str, Any], after: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only what differs, so an entry reads as the change it records."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+async def record(
+    actor: Viewer | None,
+    action: str,
+    object_type: str,
+    object_id: Any = "",
+    *,
+    client: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    await AuditEntry.insert(
+        AuditEntry(
+            actor=actor.id if actor and actor.id else None,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            client=client[:64],
+            before=_clean(before),
+            after=_clean(after),
+        )
+    )
