@@ -13,6 +13,7 @@ from typing import Any
 
 from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 
+from core.i18n import lazy_gettext
 from core.tables import Role
 
 
@@ -44,6 +45,19 @@ class Viewer:
 
 
 ANONYMOUS = Viewer()
+
+ROLE_LABELS = {
+    Role.admin: lazy_gettext("Organizer"),
+    Role.fao: lazy_gettext("Foreign-affairs office"),
+    Role.coordinator: lazy_gettext("Coordinator"),
+    Role.reviewer: lazy_gettext("Reviewer"),
+    Role.member: lazy_gettext("Member"),
+}
+
+
+def role_labels() -> dict[str, str]:
+    return {role.value: str(label) for role, label in ROLE_LABELS.items()}
+
 
 Rule = Callable[[Viewer, Any], bool]
 _rules: dict[str, Rule] = {}

@@ -7,9 +7,11 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar, Router
 from litestar.config.allowed_hosts import AllowedHostsConfig
+from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotFoundException
 from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -17,10 +19,11 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from core import db, jobqueue
+from core.auth import SessionAuthMiddleware
 from core.domains import load_domains
 from core.errors import exception_handlers
 from core.i18n import LANGUAGES, ROOT
-from core.middleware import language_middleware
+from core.middleware import language_middleware, security_headers_hook
 from core.settings import get_settings
 from core.templating import create_environment
 
@@ -69,7 +72,18 @@ def create_app(redis_url: str | None = None) -> Litestar:
     return Litestar(
         route_handlers=_routers(),
         lifespan=[lifespan],
-        middleware=[language_middleware],
+        middleware=[
+            language_middleware,
+            DefineMiddleware(SessionAuthMiddleware, exclude=["^/static/", "^/healthz", "^/readyz"]),
+        ],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="__Host-hongshan_csrf" if settings.is_https else "hongshan_csrf",
+            cookie_secure=settings.is_https,
+            cookie_samesite="lax",
+            header_name="x-csrftoken",
+        ),
+        before_send=[security_headers_hook()],
         exception_handlers=exception_handlers,  # type: ignore[arg-type]
         template_config=TemplateConfig(
             engine=JinjaTemplateEngine.from_environment(create_environment())

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
-from litestar.response import Template
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_401_UNAUTHORIZED, HTTP_500_INTERNAL_SERVER_ERROR
 
-from core.i18n import set_language
+from core.i18n import current_language, set_language
 from core.middleware import request_language
 
 log = logging.getLogger("hongshan.errors")
@@ -36,7 +37,11 @@ def _page(request: Request, status: int, headers: dict[str, str] | None = None) 
     )
 
 
-def http_error(request: Request, error: HTTPException) -> Response | Template:
+def http_error(request: Request, error: HTTPException) -> Response | Template | Redirect:
+    if error.status_code == HTTP_401_UNAUTHORIZED and not _is_api(request):
+        set_language(request_language(request.scope)[0])
+        target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+        return Redirect(f"/{current_language()}/account/login?next={target}", status_code=303)
     if _is_api(request):
         body = {"status_code": error.status_code, "detail": error.detail}
         if error.extra:

@@ -151,6 +151,11 @@ def format_relative(value: datetime, now: datetime | None = None) -> str:
     )
 
 
+def country_name(code: str) -> str:
+    """A country's name in the page language, from CLDR (e.g. KZ → Қазақстан)."""
+    return locale(current_language()).territories.get(code.upper(), code)
+
+
 def format_number(value: float | int) -> str:
     return babel_numbers.format_decimal(value, locale=locale(current_language()))
 

@@ -8,6 +8,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from markupsafe import Markup, escape
 
 from core import i18n
+from core.access import ANONYMOUS, Viewer, can, role_labels
 from core.content import Translated
 from core.domains import load_domains
 from core.i18n import LANGUAGE_NAMES, LANGUAGES, ROOT
@@ -56,6 +57,18 @@ def _show(value: Translated | dict[str, Any] | str | None) -> Markup:
     )
 
 
+@pass_context
+def _viewer(context: Any) -> Viewer:
+    request = context.get("request")
+    user = request.scope.get("user") if request is not None else None
+    return user if isinstance(user, Viewer) else ANONYMOUS
+
+
+@pass_context
+def _can(context: Any, action: str, obj: Any = None) -> bool:
+    return can(_viewer(context), action, obj)
+
+
 def _menu() -> list[Any]:
     entries = [entry for domain in load_domains() for entry in domain.menu]
     return sorted(entries, key=lambda entry: entry.order)
@@ -91,6 +104,11 @@ def create_environment() -> Environment:
         language_names=LANGUAGE_NAMES,
         alternates=_alternates,
         menu=_menu,
+        viewer=_viewer,
+        role_names=role_labels,
+        zone_choices=lambda zones: [(zone, i18n.zone_name(zone)) for zone in zones],
+        country_name=i18n.country_name,
+        can=_can,
         settings=get_settings(),
     )
     return env

@@ -55,16 +55,17 @@ def test_home_page_fits_a_phone_screen_without_sideways_scrolling(
     live_server: str, new_page: PageFactory, artifacts: Shot
 ) -> None:
     page = new_page(viewport={"width": 390, "height": 844})
-    page.goto(f"{live_server}/zh/")
-    artifacts(page, "home-zh-phone")
-    widths = page.evaluate(
-        """() => ({
-            scroll: document.scrollingElement.scrollWidth,
-            inner: window.innerWidth,
-            wider: [...document.querySelectorAll("body *")]
-                .filter((el) => el.getBoundingClientRect().right > window.innerWidth)
-                .map((el) => el.tagName.toLowerCase() + "." + el.className)
-                .slice(0, 5),
-        })"""
-    )
-    assert widths["scroll"] <= widths["inner"], widths
+    for lang in SWITCHER_NAMES:  # Kazakh and Russian have the longest words
+        page.goto(f"{live_server}/{lang}/")
+        artifacts(page, f"home-{lang}-phone")
+        widths = page.evaluate(
+            """() => ({
+                scroll: document.scrollingElement.scrollWidth,
+                inner: window.innerWidth,
+                wider: [...document.querySelectorAll("body *")]
+                    .filter((el) => el.getBoundingClientRect().right > window.innerWidth)
+                    .map((el) => el.tagName.toLowerCase() + "." + el.className)
+                    .slice(0, 5),
+            })"""
+        )
+        assert widths["scroll"] <= widths["inner"], (lang, widths)

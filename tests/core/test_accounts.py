@@ -1,0 +1,108 @@
+"""Signing in and out, sessions, rate limits, CSRF and security headers."""
+
+from core import passwords
+from tests.factories import PASSWORD, make_user, post_form, sign_in
+
+
+async def test_sign_in_lands_on_the_account_page_with_a_fresh_session(client) -> None:
+    user = await make_user("member")
+    client.cookies.set(
+        domain="testserver.local", name="hongshan_session", value="planted-by-an-attacker"
+    )
+    response = await sign_in(client, user)
+    assert response.url.path == "/en/account/"
+    assert user["email"] in response.text
+    assert client.cookies["hongshan_session"] != "planted-by-an-attacker"
+
+
+async def test_wrong_password_is_refused_in_the_page_language(client) -> None:
+    user = await make_user()
+    english = await post_form(
+        client, "/en/account/login", {"email": user["email"], "password": "nope"}
+    )
+    russian = await post_form(
+        client, "/ru/account/login", {"email": user["email"], "password": "nope"}
+    )
+    assert english.status_code == russian.status_code == 400
+    assert "The e-mail address or password is not correct." in english.text
+    assert "The e-mail address or password is not correct." not in russian.text
+    assert "hongshan_session" not in client.cookies
+
+
+async def test_repeated_failures_for_one_account_are_answered_with_429(client) -> None:
+    user = await make_user()
+    for _ in range(5):
+        await post_form(
+            client, "/en/account/login", {"email": user["email"], "password": "wrong-password"}
+        )
+    response = await post_form(
+        client, "/en/account/login", {"email": user["email"], "password": PASSWORD}
+    )
+    assert response.status_code == 429
+    assert int(response.headers["retry-after"]) > 0
+    assert "Too many attempts" in response.text
+
+
+async def test_sign_out_ends_the_session(client) -> None:
+    await sign_in(client, await make_user())
+    cookie = client.cookies["hongshan_session"]
+    await post_form(client, "/en/account/logout")
+    client.cookies.set(domain="testserver.local", name="hongshan_session", value=cookie)
+    response = await client.get("/en/account/", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/en/account/login?next=")
+
+
+async def test_a_form_without_the_csrf_token_changes_nothing(client) -> None:
+    user = await make_user()
+    response = await client.post(
+        "/en/account/login", data={"email": user["email"], "password": PASSWORD}
+    )
+    assert response.status_code == 403
+    assert "hongshan_session" not in client.cookies
+
+
+async def test_pages_carry_security_headers(client) -> None:
+    for path in ("/en/", "/en/no-such-page", "/healthz"):
+        headers = (await client.get(path)).headers
+        assert "unsafe-inline" not in headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+
+
+async def test_session_cookie_is_http_only_and_same_site(client) -> None:
+    user = await make_user()
+    response = await post_form(
+        client,
+        "/en/account/login",
+        {"email": user["email"], "password": PASSWORD},
+        follow_redirects=False,
+    )
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+
+
+async def test_changing_the_password_signs_out_other_devices(client, app) -> None:
+    user = await make_user()
+    await sign_in(client, user)
+    other_device = client.cookies["hongshan_session"]
+    response = await post_form(
+        client,
+        "/en/account/password",
+        {"current_password": PASSWORD, "new_password": "a-brand-new-passphrase"},
+    )
+    assert "Your password was changed." in response.text
+    assert client.cookies["hongshan_session"] != other_device
+    client.cookies.set(domain="testserver.local", name="hongshan_session", value=other_device)
+    assert (await client.get("/en/account/", follow_redirects=False)).status_code == 303
+
+
+def test_passwords_are_hashed_with_argon2id_and_common_ones_refused() -> None:
+    hashed = passwords.hash_password("a-long-enough-secret")
+    assert hashed.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert passwords.verify_password(hashed, "a-long-enough-secret")
+    assert passwords.password_problem("password123") is not None
+    assert passwords.password_problem("short") is not None
+    assert passwords.password_problem("jane.doe-2026-secret", "jane.doe@example.org") is not None
+    assert passwords.password_problem("violet-steppe-apricot") is None
