@@ -4,8 +4,9 @@ Named `core` rather than `platform` because a top-level `platform` package would
 standard-library module of that name and break pytest, uvicorn and redis at import time.
 """
 
-from core import jobs, routes
-from core.domains import Domain
+from core import demo, jobs, routes
+from core.domains import Domain, MenuEntry
+from core.i18n import N_
 
 domain = Domain(
     name="core",
@@ -14,4 +15,6 @@ domain = Domain(
     routes=routes.routes,
     jobs=jobs.jobs,
     cron_jobs=jobs.cron_jobs,
+    demo_loader=demo.load_core_demo,
+    menu=(MenuEntry(label=N_("Partners"), path="partners/", order=40),),
 )

@@ -96,6 +96,11 @@ def require(viewer: Viewer, action: str, obj: Any = None) -> None:
 # --- core rules ---------------------------------------------------------------------------
 
 
+@rule("organization.create")
+def _create_organization(_viewer: Viewer, _obj: Any) -> bool:
+    return False  # organizers only (admins pass every rule)
+
+
 @rule("organization.edit")
 def _edit_organization(viewer: Viewer, organization: Any) -> bool:
     return viewer.has_role(Role.coordinator) and viewer.acts_for(_id(organization))

@@ -225,9 +225,7 @@ async def request_password_reset(email: str, client: str) -> None:
         raise ValidationFailed({"email": problem})
     user = (
         await User.select(User.id, User.name, User.language)
-        .where(
-            (User.email == email) & (User.is_active == True)  # noqa: E712
-        )
+        .where((User.email == email) & (User.is_active == True))
         .first()
     )
     if user is None:

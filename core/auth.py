@@ -11,7 +11,7 @@ from core.tables import Membership, User
 
 
 async def load_viewer(user_id: int) -> Viewer | None:
-    user = await User.select().where((User.id == user_id) & (User.is_active == True)).first()  # noqa: E712
+    user = await User.select().where((User.id == user_id) & (User.is_active == True)).first()
     if user is None:
         return None
     memberships = await Membership.select(Membership.organization).where(Membership.user == user_id)

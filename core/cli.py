@@ -151,6 +151,49 @@ def cmd_demo(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_createuser(args: argparse.Namespace) -> int:
+    """Create an account and print a link to set its password (or set it from a prompt)."""
+    import getpass
+
+    from core.accounts import create_user
+    from core.errors import ValidationFailed
+    from core.tables import Organization
+
+    configure_logging(get_settings().log_level)
+    password = getpass.getpass("Password (empty: none yet): ") if args.password_prompt else None
+
+    async def run() -> int:
+        await _migrate()
+        organization_id = None
+        if args.org:
+            row = (
+                await Organization.select(Organization.id)
+                .where(Organization.slug == args.org)
+                .first()
+            )
+            if row is None:
+                print(f"No organization with the short name {args.org!r}.", file=sys.stderr)
+                return 2
+            organization_id = row["id"]
+        try:
+            user_id = await create_user(
+                args.email,
+                role=args.role,
+                name=args.name,
+                language=args.language,
+                password=password or None,
+                organization_id=organization_id,
+            )
+        except ValidationFailed as error:
+            for field, message in error.errors.items():
+                print(f"{field or 'error'}: {message}", file=sys.stderr)
+            return 2
+        print(f"Created {args.email} ({args.role}), id {user_id}.")
+        return 0
+
+    return asyncio.run(run())
+
+
 def cmd_i18n(args: argparse.Namespace) -> int:
     return i18n_catalogs.run(args.action)
 
@@ -171,6 +214,20 @@ def build_parser() -> argparse.ArgumentParser:
     add("worker", cmd_worker, "run a standalone job worker")
     add("migrate", cmd_migrate, "apply database migrations")
     add("demo", cmd_demo, "load demo content (once)")
+    create = add("createuser", cmd_createuser, "create an account")
+    create.add_argument("email")
+    create.add_argument(
+        "--role", required=True, choices=["admin", "fao", "coordinator", "reviewer", "member"]
+    )
+    create.add_argument("--org", help="short name (slug) of the organization the person acts for")
+    create.add_argument("--name", default="")
+    create.add_argument("--language", default="zh", choices=["zh", "ru", "kk", "en"])
+    create.add_argument(
+        "--password",
+        dest="password_prompt",
+        action="store_true",
+        help="prompt for a password (otherwise use `Forgot your password?` to set one)",
+    )
     i18n = add("i18n", cmd_i18n, "translation catalogs")
     i18n.add_argument("action", choices=i18n_catalogs.ACTIONS)
     return parser

@@ -82,6 +82,11 @@ def lazy_gettext(message: str, **variables: object) -> LazyProxy:
 _ = gettext
 
 
+def N_(message: str) -> str:
+    """Marks a message for extraction where it is translated later, at display time."""
+    return message
+
+
 def negotiate(accept_language: str | None) -> str | None:
     """Pick the best supported language from an Accept-Language header, honouring q-values."""
     if not accept_language:

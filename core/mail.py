@@ -1,17 +1,19 @@
 """Building and delivering one e-mail: rendering in the recipient's language, and transports.
 
 Transports: `file://DIR` writes one `.eml` per message (the embedded default), and
-`smtp://user:pass@host:port?starttls=true` (or `smtps://` for implicit TLS) uses aiosmtplib.
+`smtp://user:pass@host:port?starttls=true` (or `smtps://` for implicit TLS) uses aiosmtplib;
+`verify=false` accepts a server certificate that does not verify (a self-signed relay).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, parseaddr
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -54,8 +56,9 @@ def _render_block(env: Environment, template: str, block: str, context: dict[str
 
 
 def render(template: str, language: str, context: dict[str, Any]) -> RenderedMail:
-    """Each message kind is one template with `subject`, `text` and `html` blocks; subject and
-    text are rendered without HTML escaping, the HTML part with it."""
+    """Each message kind is one template, `templates/mail/<kind>.html`, extending the mail
+    layout: its `subject` and `text` blocks are rendered without HTML escaping, the whole
+    template (layout and `content` block) with it as the HTML part."""
     html_env, text_env = _environments()
     full = {**context, "base_url": get_settings().base_url, "lang": language}
     with i18n.language(language):
@@ -65,13 +68,22 @@ def render(template: str, language: str, context: dict[str, Any]) -> RenderedMai
     return RenderedMail(subject=subject, text=text + "\n", html=html)
 
 
+def message_id(key: str, sender: str) -> str:
+    """The same for every copy of one message: if a send is repeated after the server took it
+    but before we could record that, receivers that de-duplicate on Message-ID drop the copy."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "hongshan.localhost"
+    readable = "".join(c if c.isalnum() or c in "-_" else "." for c in key)[:60]
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return f"<{readable}.{digest}@{domain}>"
+
+
 def build_message(sender: str, recipient: str, key: str, mail: RenderedMail) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = recipient
     message["Subject"] = mail.subject
     message["Date"] = format_datetime(datetime.now(UTC))
-    message["Message-ID"] = make_msgid(idstring=key.replace(":", ".")[:60], domain="hongshan")
+    message["Message-ID"] = message_id(key, sender)
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
     return message
@@ -97,6 +109,9 @@ class FileTransport:
 
 
 class SmtpTransport:
+    """One connection per message: a relay is expected to be close by, and a fresh session
+    keeps one message's failure (a dropped connection, a 4xx) from touching the next."""
+
     def __init__(self, url: str) -> None:
         parts = urlsplit(url)
         query = {k: v[-1].lower() for k, v in parse_qs(parts.query).items()}
@@ -107,12 +122,19 @@ class SmtpTransport:
         self.password = unquote(parts.password) if parts.password else None
         self.starttls = query.get("starttls") in {"1", "true", "yes"}
         self.verify = query.get("verify", "true") not in {"0", "false", "no"}
+        if self.implicit_tls and self.starttls:
+            raise ValueError("smtps:// is TLS from the start; starttls=true is for smtp://")
+        # Loading the system's CA store is slow: build the TLS context once, and only for TLS.
+        self.tls_context = self._tls_context() if self.implicit_tls or self.starttls else None
 
-    async def send(self, message: EmailMessage, key: str) -> None:
+    def _tls_context(self) -> ssl.SSLContext:
         context = ssl.create_default_context()
         if not self.verify:
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
+        return context
+
+    async def send(self, message: EmailMessage, key: str) -> None:
         try:
             await aiosmtplib.send(
                 message,
@@ -121,8 +143,8 @@ class SmtpTransport:
                 username=self.username,
                 password=self.password,
                 use_tls=self.implicit_tls,
-                start_tls=True if self.starttls else False if not self.implicit_tls else None,
-                tls_context=context,
+                start_tls=self.starttls,
+                tls_context=self.tls_context,
                 timeout=SMTP_TIMEOUT_S,
             )
         except aiosmtplib.SMTPResponseException as error:
@@ -140,10 +162,17 @@ class SmtpTransport:
             raise TransientMailError(f"{type(error).__name__}: {error}") from error
 
 
+@cache
 def transport_for(url: str) -> Transport:
+    """Transports hold only their configuration, so one per URL serves every send."""
     scheme = url.split(":", 1)[0]
     if scheme == "file":
         return FileTransport(Path(url.removeprefix("file://")))
     if scheme in {"smtp", "smtps"}:
         return SmtpTransport(url)
     raise ValueError(f"Unsupported mail URL scheme: {scheme}")
+
+
+def configured_transport() -> Transport:
+    """The transport `HONGSHAN_MAIL_URL` names: the one place the outbox gets it from."""
+    return transport_for(get_settings().mail_url)

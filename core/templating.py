@@ -69,6 +69,10 @@ def _can(context: Any, action: str, obj: Any = None) -> bool:
     return can(_viewer(context), action, obj)
 
 
+def _plain(value: Any) -> str:
+    return Translated.load(value).show(i18n.current_language()).text
+
+
 def _menu() -> list[Any]:
     entries = [entry for domain in load_domains() for entry in domain.menu]
     return sorted(entries, key=lambda entry: entry.order)
@@ -95,8 +99,10 @@ def create_environment() -> Environment:
         relative=i18n.format_relative,
         number=i18n.format_number,
         percent=i18n.format_percent,
-        list=i18n.format_list,
+        sentence_list=i18n.format_list,
         show=_show,
+        missing_languages=lambda value: Translated.load(value).missing(),
+        language_name=LANGUAGE_NAMES.get,
     )
     env.globals.update(
         current_language=i18n.current_language,
@@ -108,6 +114,9 @@ def create_environment() -> Environment:
         role_names=role_labels,
         zone_choices=lambda zones: [(zone, i18n.zone_name(zone)) for zone in zones],
         country_name=i18n.country_name,
+        country_choices=lambda codes: [(code, i18n.country_name(code)) for code in codes],
+        zone_label=i18n.zone_name,
+        organization_choices=lambda rows: [(row["slug"], _plain(row["name"])) for row in rows],
         can=_can,
         settings=get_settings(),
     )

@@ -1,0 +1,221 @@
+"""Partner organizations: cities' offices, universities, institutes, companies and labs."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from zoneinfo import available_timezones
+
+from core.access import Viewer, require
+from core.accounts import email_problem
+from core.audit import changed_fields, record
+from core.content import Translated
+from core.db import write_transaction
+from core.errors import ValidationFailed
+from core.i18n import LANGUAGES, gettext, lazy_gettext
+from core.paging import Page, order, paginate
+from core.tables import Organization, OrganizationKind
+from core.uploads import UploadRefused, store_image
+
+# Partner countries first, in the order the bureau lists them.
+PARTNER_COUNTRIES = ("CN", "KZ", "UZ", "KG", "TJ", "TM")
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+URL_PATTERN = re.compile(r"^https?://[^\s/$.?#].[^\s]*$", re.IGNORECASE)
+
+KIND_LABELS = {
+    OrganizationKind.partner_city: lazy_gettext("Partner city"),
+    OrganizationKind.government: lazy_gettext("Government body"),
+    OrganizationKind.university: lazy_gettext("University"),
+    OrganizationKind.institute: lazy_gettext("Research institute"),
+    OrganizationKind.company: lazy_gettext("Company"),
+    OrganizationKind.laboratory: lazy_gettext("Joint laboratory"),
+}
+
+# Fields only organizers may change; a coordinator edits the rest of their own profile.
+ADMIN_ONLY_FIELDS = ("slug", "kind", "country", "is_public")
+SORTS = {
+    "name": Organization.slug,
+    "country": Organization.country,
+    "created": Organization.created_at,
+}
+
+
+def kind_labels() -> dict[str, str]:
+    return {kind.value: str(label) for kind, label in KIND_LABELS.items()}
+
+
+async def get(slug: str) -> dict[str, Any] | None:
+    return await Organization.select().where(Organization.slug == slug).first()
+
+
+async def list_page(
+    *, country: str = "", kind: str = "", sort: str = "name", page: int = 1
+) -> tuple[Page, str]:
+    condition = Organization.id > 0
+    if country:
+        condition &= Organization.country == country
+    if kind:
+        condition &= Organization.kind == kind
+    query, applied = order(Organization.select().where(condition), sort, SORTS, "name")
+    return await paginate(query, Organization.count().where(condition), page), applied
+
+
+async def public_by_country() -> list[tuple[str, list[dict[str, Any]]]]:
+    """Public organizations grouped by country, partner countries first."""
+    rows = (
+        await Organization.select()
+        .where(Organization.is_public == True)
+        .order_by(Organization.slug)
+    )
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row["country"], []).append(row)
+    ranked = sorted(
+        groups, key=lambda c: (PARTNER_COUNTRIES.index(c) if c in PARTNER_COUNTRIES else 99, c)
+    )
+    return [(country, groups[country]) for country in ranked]
+
+
+def _translated(data: dict[str, str], field: str, source: str) -> Translated:
+    return Translated(
+        source=source, text={lang: data.get(f"{field}_{lang}", "") for lang in LANGUAGES}
+    )
+
+
+def clean(data: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Turn form fields into column values, and say what is wrong with them."""
+    errors: dict[str, str] = {}
+    source = data.get("source_language", "")
+    if source not in LANGUAGES:
+        errors["source_language"] = gettext("Choose a language.")
+        source = "en"
+    name = _translated(data, "name", source)
+    city = _translated(data, "city", source)
+    slug = data.get("slug", "").strip().lower()
+    if not SLUG_PATTERN.match(slug) or len(slug) > 80:
+        errors["slug"] = gettext("Use lower-case Latin letters, digits and hyphens.")
+    if source not in name.text:
+        errors[f"name_{source}"] = gettext("Enter the name in its source language.")
+    if data.get("kind") not in {k.value for k in OrganizationKind}:
+        errors["kind"] = gettext("Choose a kind of organization.")
+    country = data.get("country", "").upper()
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        errors["country"] = gettext("Choose a country.")
+    if data.get("timezone") not in available_timezones():
+        errors["timezone"] = gettext("Choose a time zone.")
+    website = data.get("website", "").strip()
+    if website and not URL_PATTERN.match(website):
+        errors["website"] = gettext("Enter a web address starting with http:// or https://.")
+    email = data.get("contact_email", "").strip().lower()
+    if email and (problem := email_problem(email)):
+        errors["contact_email"] = problem
+    values = {
+        "slug": slug,
+        "name": name.dump(),
+        "city": city.dump(),
+        "kind": data.get("kind", ""),
+        "country": country,
+        "timezone": data.get("timezone", ""),
+        "website": website,
+        "contact_email": email,
+        "contact_phone": data.get("contact_phone", "").strip()[:50],
+        "is_public": data.get("is_public") == "on",
+    }
+    return values, errors
+
+
+async def create(
+    actor: Viewer, data: dict[str, str], logo: bytes | None = None, client: str = ""
+) -> str:
+    require(actor, "organization.create")
+    values, errors = clean(data)
+    values["logo"] = _logo(logo, values["slug"], errors)
+    if errors:
+        raise ValidationFailed(errors)
+    async with write_transaction():
+        if await Organization.exists().where(Organization.slug == values["slug"]):
+            raise ValidationFailed({"slug": gettext("This short name is already taken.")})
+        organization = Organization(**values)
+        await organization.save()
+    await record(
+        actor, "organization.create", "organization", organization.id, client=client, after=values
+    )
+    return values["slug"]
+
+
+async def update(
+    actor: Viewer,
+    current: dict[str, Any],
+    data: dict[str, str],
+    logo: bytes | None = None,
+    client: str = "",
+) -> str:
+    require(actor, "organization.edit", current)
+    if not actor.is_admin:
+        data = {**data, **{f: _form_value(current, f) for f in ADMIN_ONLY_FIELDS}}
+    values, errors = clean(data)
+    values["logo"] = _logo(logo, values["slug"], errors) or current["logo"]
+    if errors:
+        raise ValidationFailed(errors)
+    async with write_transaction():
+        taken = await Organization.exists().where(
+            (Organization.slug == values["slug"]) & (Organization.id != current["id"])
+        )
+        if taken:
+            raise ValidationFailed({"slug": gettext("This short name is already taken.")})
+        await Organization.update(values).where(Organization.id == current["id"])
+    before, after = changed_fields(_comparable(current), values)
+    if after:
+        await record(
+            actor,
+            "organization.update",
+            "organization",
+            current["id"],
+            client=client,
+            before=before,
+            after=after,
+        )
+    return values["slug"]
+
+
+def form_values(organization: dict[str, Any]) -> dict[str, str]:
+    """An organization row as the edit form's fields."""
+    values = {
+        f: _form_value(organization, f)
+        for f in (
+            "slug",
+            "kind",
+            "country",
+            "timezone",
+            "website",
+            "contact_email",
+            "contact_phone",
+            "is_public",
+        )
+    }
+    for field in ("name", "city"):
+        content = Translated.load(organization[field])
+        values["source_language"] = content.source if field == "name" else values["source_language"]
+        values.update({f"{field}_{lang}": content.text.get(lang, "") for lang in LANGUAGES})
+    return values
+
+
+def _form_value(organization: dict[str, Any], field: str) -> str:
+    value = organization[field]
+    if field == "is_public":
+        return "on" if value else ""
+    return str(value)
+
+
+def _comparable(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: (Translated.load(v).dump() if k in ("name", "city") else v) for k, v in row.items()}
+
+
+def _logo(content: bytes | None, slug: str, errors: dict[str, str]) -> str:
+    if not content:
+        return ""
+    try:
+        return store_image(content, "logos", slug or "logo")
+    except UploadRefused as refusal:
+        errors["logo"] = refusal.message
+        return ""

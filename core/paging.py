@@ -1,0 +1,45 @@
+"""Paging and sorting for lists: every list page uses the same Page and the same rules."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from piccolo.columns import Column
+from piccolo.query import Select
+
+PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]
+    number: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def parse_page(raw: str | int | None) -> int:
+    try:
+        return max(1, int(raw or 1))
+    except (TypeError, ValueError):
+        return 1
+
+
+def order(query: Select, sort: str, columns: dict[str, Column], default: str) -> tuple[Select, str]:
+    """Apply `sort` ("name" or "-name") if it names an allowed column, else the default."""
+    key = sort if sort.lstrip("-") in columns else default
+    return query.order_by(columns[key.lstrip("-")], ascending=not key.startswith("-")), key
+
+
+async def paginate(query: Select, count_query: Any, number: int, per_page: int = PER_PAGE) -> Page:
+    total = await count_query
+    last = max(1, math.ceil(total / per_page))
+    number = min(number, last)
+    items = await query.limit(per_page).offset((number - 1) * per_page)
+    return Page(items=items, number=number, per_page=per_page, total=total)

@@ -1,0 +1,52 @@
+"""The public face of partner organizations, and their logos."""
+
+from __future__ import annotations
+
+from litestar import get
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import File, Template
+
+from core import organizations
+from core.uploads import stored_path
+
+
+@get("/partners/")
+async def partner_list() -> Template:
+    return Template(
+        "core/partners/list.html",
+        context={
+            "groups": await organizations.public_by_country(),
+            "kinds": organizations.kind_labels(),
+        },
+    )
+
+
+@get("/partners/{slug:str}/")
+async def partner_detail(slug: FromPath[str]) -> Template:
+    organization = await organizations.get(slug)
+    if organization is None or not organization["is_public"]:
+        raise NotFoundException()
+    return Template(
+        "core/partners/detail.html",
+        context={"organization": organization, "kinds": organizations.kind_labels()},
+    )
+
+
+@get("/media/logos/{name:str}", include_in_schema=False)
+async def logo(name: FromPath[str]) -> File:
+    path = stored_path("logos", name)
+    if path is None:
+        raise NotFoundException()
+    return File(
+        path,
+        content_disposition_type="inline",
+        headers={
+            "Cache-Control": "public, max-age=86400",
+            "Content-Security-Policy": "default-src 'none'",
+        },
+    )
+
+
+pages = [partner_list, partner_detail]
+routes = [logo]

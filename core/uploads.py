@@ -1,0 +1,61 @@
+"""Uploaded files: checked by content, not by name, and kept outside the web root."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from core.i18n import gettext
+from core.settings import get_settings
+
+# Magic numbers of the image formats we accept. SVG is refused: it can carry scripts.
+_IMAGE_SIGNATURES = {
+    b"\x89PNG\r\n\x1a\n": "png",
+    b"\xff\xd8\xff": "jpg",
+}
+MAX_LOGO_BYTES = 1024 * 1024
+
+
+class UploadRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def image_kind(content: bytes) -> str | None:
+    for signature, kind in _IMAGE_SIGNATURES.items():
+        if content.startswith(signature):
+            return kind
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+def folder(name: str) -> Path:
+    path = get_settings().data_dir / "uploads" / name
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def store_image(
+    content: bytes, folder_name: str, prefix: str, max_bytes: int = MAX_LOGO_BYTES
+) -> str:
+    """Save an image under a fresh random name and return that name."""
+    if len(content) > max_bytes:
+        raise UploadRefused(
+            gettext("The file is too large (at most %(size)s).", size=f"{max_bytes // 1024} KB")
+        )
+    kind = image_kind(content)
+    if kind is None:
+        raise UploadRefused(gettext("Upload a PNG, JPEG or WebP image."))
+    name = f"{prefix}-{secrets.token_hex(8)}.{kind}"
+    (folder(folder_name) / name).write_bytes(content)
+    return name
+
+
+def stored_path(folder_name: str, name: str) -> Path | None:
+    """The file for a name from a URL, or None: names never leave their folder."""
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        return None
+    path = folder(folder_name) / name
+    return path if path.is_file() else None
