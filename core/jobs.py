@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from arq.cron import cron
+from arq.worker import func
 
 from core import outbox
 
@@ -17,5 +18,7 @@ async def sweep_outbox(_ctx: dict[str, Any]) -> int:
     return await outbox.sweep()
 
 
-jobs = [send_outbox_message]
+# No kept result: the job id (one per outbox row) must be free again as soon as a run ends,
+# or a retry triggered within the hour arq keeps results for would be dropped as a duplicate.
+jobs = [func(send_outbox_message, name=outbox.SEND_JOB, keep_result=0)]
 cron_jobs = [cron(sweep_outbox, second=0, unique=True, run_at_startup=True)]

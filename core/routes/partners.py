@@ -10,6 +10,9 @@ from litestar.response import File, Template
 from core import organizations
 from core.uploads import stored_path
 
+# Stored names end in the extension of their sniffed format (core.uploads.store_image).
+_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".webp": "image/webp"}
+
 
 @get("/partners/")
 async def partner_list() -> Template:
@@ -36,10 +39,11 @@ async def partner_detail(slug: FromPath[str]) -> Template:
 @get("/media/logos/{name:str}", include_in_schema=False)
 async def logo(name: FromPath[str]) -> File:
     path = stored_path("logos", name)
-    if path is None:
+    if path is None or path.suffix not in _IMAGE_TYPES:
         raise NotFoundException()
     return File(
         path,
+        media_type=_IMAGE_TYPES[path.suffix],
         content_disposition_type="inline",
         headers={
             "Cache-Control": "public, max-age=86400",

@@ -1,0 +1,5 @@
+"""Event pages: manage."""
+
+pages: list[object] = []
+api: list[object] = []
+routes: list[object] = []
