@@ -1,7 +1,7 @@
 """Event routes, by area; each module lists its `pages` (under /<lang>/), `api` and `routes`."""
 
-from events.routes import manage, public, registration
+from events.routes import manage, operations, public, registration
 
-pages = [*public.pages, *registration.pages, *manage.pages]
-api = [*public.api]
+pages = [*public.pages, *registration.pages, *manage.pages, *operations.pages]
+api = [*public.api, *operations.api]
 routes = [*public.routes]

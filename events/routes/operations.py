@@ -1,0 +1,5 @@
+"""Event pages: operations."""
+
+pages: list[object] = []
+api: list[object] = []
+routes: list[object] = []
