@@ -6,6 +6,7 @@ standard-library module of that name and break pytest, uvicorn and redis at impo
 
 from core import demo, jobs, routes
 from core.domains import Domain, MenuEntry
+from core.feeds import jobs as feed_jobs
 from core.i18n import N_
 
 domain = Domain(
@@ -13,8 +14,11 @@ domain = Domain(
     pages=routes.pages,
     api=routes.api,
     routes=routes.routes,
-    jobs=jobs.jobs,
-    cron_jobs=jobs.cron_jobs,
+    jobs=[*jobs.jobs, *feed_jobs.jobs],
+    cron_jobs=[*jobs.cron_jobs, *feed_jobs.cron_jobs],
     demo_loader=demo.load_core_demo,
-    menu=(MenuEntry(label=N_("Partners"), path="partners/", order=40),),
+    menu=(
+        MenuEntry(label=N_("News"), path="news/", order=30),
+        MenuEntry(label=N_("Partners"), path="partners/", order=40),
+    ),
 )

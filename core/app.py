@@ -89,12 +89,13 @@ def create_app(redis_url: str | None = None) -> Litestar:
             engine=JinjaTemplateEngine.from_environment(create_environment())
         ),
         allowed_hosts=AllowedHostsConfig(allowed_hosts=list(settings.allowed_hosts)),
-        # The schema's own route is core.routes.openapi_schema (/api/v1/openapi.json): a
-        # schema router mounted at /api/v1 would answer unknown API paths with an HTML page.
+        # The schema's own route is core.routes.openapi_schema (/api/v1/openapi.json) and the
+        # docs page is core.routes.api_docs (/api/v1/docs): a schema router mounted at /api/v1
+        # would answer unknown API paths with an HTML page, so Litestar's own sits aside.
         openapi_config=OpenAPIConfig(
             title="Hongshan API",
             version="1",
-            path="/api/v1/docs",
+            path="/api/v1/schema",
             render_plugins=[JsonRenderPlugin()],
         ),
         logging_config=None,

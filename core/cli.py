@@ -198,6 +198,13 @@ def cmd_i18n(args: argparse.Namespace) -> int:
     return i18n_catalogs.run(args.action)
 
 
+def cmd_feeds(args: argparse.Namespace) -> int:
+    from core.feeds import cli as feeds_cli
+
+    configure_logging(get_settings().log_level)
+    return feeds_cli.run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hongshan", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -230,6 +237,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     i18n = add("i18n", cmd_i18n, "translation catalogs")
     i18n.add_argument("action", choices=i18n_catalogs.ACTIONS)
+    from core.feeds import cli as feeds_cli
+
+    feeds_cli.configure(add("feeds", cmd_feeds, "partner news and calendar feeds"))
     return parser
 
 

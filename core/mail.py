@@ -7,6 +7,7 @@ Transports: `file://DIR` writes one `.eml` per message (the embedded default), a
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import ssl
@@ -42,6 +43,8 @@ class RenderedMail:
     subject: str
     text: str
     html: str
+    # Files to attach, as the context gave them: {"filename", "content_type", "data_b64"}.
+    attachments: tuple[dict[str, str], ...] = ()
 
 
 @cache
@@ -65,7 +68,8 @@ def render(template: str, language: str, context: dict[str, Any]) -> RenderedMai
         subject = " ".join(_render_block(text_env, template, "subject", full).split())
         text = _render_block(text_env, template, "text", full)
         html = html_env.get_template(f"mail/{template}.html").render(full)
-    return RenderedMail(subject=subject, text=text + "\n", html=html)
+    attachments = tuple(context.get("attachments") or ())
+    return RenderedMail(subject=subject, text=text + "\n", html=html, attachments=attachments)
 
 
 def message_id(key: str, sender: str) -> str:
@@ -86,6 +90,17 @@ def build_message(sender: str, recipient: str, key: str, mail: RenderedMail) -> 
     message["Message-ID"] = message_id(key, sender)
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
+    for attachment in mail.attachments:
+        # "text/calendar; charset=utf-8; method=PUBLISH" → the type and its parameters
+        kind, *extra = (part.strip() for part in attachment["content_type"].split(";"))
+        maintype, _slash, subtype = kind.partition("/")
+        message.add_attachment(
+            base64.b64decode(attachment["data_b64"], validate=True),
+            maintype=maintype,
+            subtype=subtype or "octet-stream",
+            filename=attachment["filename"],
+            params=dict(part.split("=", 1) for part in extra if "=" in part),
+        )
     return message
 
 

@@ -21,6 +21,7 @@ from core.uploads import UploadRefused, store_image
 PARTNER_COUNTRIES = ("CN", "KZ", "UZ", "KG", "TJ", "TM")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL_PATTERN = re.compile(r"^https?://[^\s/$.?#].[^\s]*$", re.IGNORECASE)
+WEBSITE_MAX = 300  # the column's length: PostgreSQL refuses anything longer
 
 KIND_LABELS = {
     OrganizationKind.partner_city: lazy_gettext("Partner city"),
@@ -104,7 +105,9 @@ def clean(data: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     if data.get("timezone") not in available_timezones():
         errors["timezone"] = gettext("Choose a time zone.")
     website = data.get("website", "").strip()
-    if website and not URL_PATTERN.match(website):
+    if len(website) > WEBSITE_MAX:
+        errors["website"] = gettext("Use at most %(num)d characters.", num=WEBSITE_MAX)
+    elif website and not URL_PATTERN.match(website):
         errors["website"] = gettext("Enter a web address starting with http:// or https://.")
     email = data.get("contact_email", "").strip().lower()
     if email and (problem := email_problem(email)):

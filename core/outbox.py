@@ -21,7 +21,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from core import jobqueue, mail
-from core.db import write_transaction
 from core.settings import get_settings
 from core.tables import OutboxMessage, OutboxStatus
 
@@ -61,15 +60,22 @@ async def queue_mail(
     Called inside a transaction, the job may run before the row is committed and find
     nothing; the sweeper then sends it within a minute.
     """
-    await OutboxMessage.insert(
-        OutboxMessage(
-            idempotency_key=key,
-            recipient=recipient.strip().lower(),
-            language=language,
-            template=template,
-            context=context,
+    inserted = (
+        await OutboxMessage.insert(
+            OutboxMessage(
+                idempotency_key=key,
+                recipient=recipient.strip().lower(),
+                language=language,
+                template=template,
+                context=context,
+            )
         )
-    ).on_conflict(target=OutboxMessage.idempotency_key, action="DO NOTHING")
+        .on_conflict(target=OutboxMessage.idempotency_key, action="DO NOTHING")
+        .returning(OutboxMessage.id)
+    )
+    if inserted:
+        await _trigger(inserted[0]["id"])
+        return inserted[0]["id"]
     row = (
         await OutboxMessage.select(OutboxMessage.id, OutboxMessage.status)
         .where(OutboxMessage.idempotency_key == key)
@@ -82,32 +88,25 @@ async def queue_mail(
 
 
 async def _claim(message_id: int) -> dict[str, Any] | None:
-    """queued (and due) → sending, atomically; None when another run has it or it is done."""
+    """queued (and due) → sending, in one guarded UPDATE; None when another run has the row,
+    it is not due yet, or it is done."""
     now = datetime.now(UTC)
-    async with write_transaction():
-        row = await OutboxMessage.select().where(OutboxMessage.id == message_id).first()
-        if row is None or row["status"] != OutboxStatus.queued.value:
-            return None
-        if row["next_attempt_at"] and row["next_attempt_at"] > now:
-            return None
-        updated = (
-            await OutboxMessage.update(
-                {
-                    OutboxMessage.status: OutboxStatus.sending.value,
-                    OutboxMessage.attempts: OutboxMessage.attempts + 1,
-                    OutboxMessage.next_attempt_at: now + SENDING_LEASE,
-                }
-            )
-            .where(
-                (OutboxMessage.id == message_id)
-                & (OutboxMessage.status == OutboxStatus.queued.value)
-            )
-            .returning(OutboxMessage.attempts)
+    claimed = (
+        await OutboxMessage.update(
+            {
+                OutboxMessage.status: OutboxStatus.sending.value,
+                OutboxMessage.attempts: OutboxMessage.attempts + 1,
+                OutboxMessage.next_attempt_at: now + SENDING_LEASE,
+            }
         )
-    if not updated:
-        return None
-    row["attempts"] = updated[0]["attempts"]
-    return row
+        .where(
+            (OutboxMessage.id == message_id)
+            & (OutboxMessage.status == OutboxStatus.queued.value)
+            & (OutboxMessage.next_attempt_at.is_null() | (OutboxMessage.next_attempt_at <= now))
+        )
+        .returning(*OutboxMessage.all_columns())
+    )
+    return claimed[0] if claimed else None
 
 
 async def send_message(message_id: int) -> str:

@@ -115,3 +115,64 @@ class OutboxMessage(Table, tablename="outbox_message"):
     next_attempt_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
     sent_at = Timestamptz(null=True, default=None)
+
+
+class FeedKind(StrEnum):
+    """What a partner's feed turned out to be (detected on fetch, never typed in)."""
+
+    rss = "rss"
+    atom = "atom"
+    json = "json"
+    ical = "ical"
+
+
+class FeedSource(Table, tablename="feed_source"):
+    """A partner's news or calendar feed, and the health of its fetching (core.feeds.sync)."""
+
+    organization = ForeignKey(Organization, index=True)
+    url = Varchar(length=2000)
+    language = Varchar(length=2, default="en")  # language the partner writes the feed in
+    kind = Varchar(length=10, default="")  # FeedKind; empty until the first successful fetch
+    title = Varchar(length=300, default="")  # the feed's own title
+    enabled = Boolean(default=True, index=True)
+    paused_reason = Varchar(length=40, default="")  # set when paused after repeated failures
+    etag = Varchar(length=500, default="")
+    last_modified = Varchar(length=100, default="")
+    last_attempt_at = Timestamptz(null=True, default=None)
+    last_success_at = Timestamptz(null=True, default=None)
+    last_status = Integer(null=True, default=None)  # HTTP status of the last answer
+    last_error = Varchar(length=40, default="")  # a code from core.feeds.reasons
+    last_error_detail = Text(default="")
+    last_items_found = Integer(default=0)
+    last_items_added = Integer(default=0)
+    last_items_updated = Integer(default=0)
+    consecutive_errors = Integer(default=0)
+    next_attempt_at = Timestamptz(null=True, default=None, index=True)
+    lease_until = Timestamptz(null=True, default=None)  # a worker's claim on the next fetch
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class FeedItem(Table, tablename="feed_item"):
+    """One news item or calendar event from a partner feed, sanitised, kept once per source."""
+
+    source = ForeignKey(FeedSource, index=True)
+    organization = ForeignKey(Organization, index=True)
+    key = Varchar(length=100, unique=True)  # "<source id>:<hash of guid, or of link + title>"
+    kind = Varchar(length=10, default="news", index=True)  # "news" | "event"
+    guid = Text(default="")
+    link = Varchar(length=2000, default="")
+    title = Text(default="")
+    summary = Text(default="")  # sanitised HTML
+    excerpt = Text(default="")  # plain text
+    language = Varchar(length=2, default="en", index=True)
+    published_at = Timestamptz(null=True, default=None)
+    modified_at = Timestamptz(null=True, default=None)
+    sort_at = Timestamptz(default=TimestamptzNow(), index=True)  # published, else first seen
+    starts_at = Timestamptz(null=True, default=None, index=True)  # events
+    ends_at = Timestamptz(null=True, default=None)
+    timezone = Varchar(length=64, default="")
+    all_day = Boolean(default=False)
+    location = Text(default="")
+    content_hash = Varchar(length=64, default="")
+    first_seen_at = Timestamptz(default=TimestamptzNow())
+    changed_at = Timestamptz(default=TimestamptzNow())

@@ -2,7 +2,7 @@
 
 from core.domains import Domain, MenuEntry
 from core.i18n import N_
-from events import jobs, routes
+from events import demo, jobs, routes
 
 domain = Domain(
     name="events",
@@ -11,5 +11,6 @@ domain = Domain(
     routes=routes.routes,
     jobs=jobs.jobs,
     cron_jobs=jobs.cron_jobs,
+    demo_loader=demo.load_events_demo,
     menu=(MenuEntry(label=N_("Events"), path="events/", order=10),),
 )

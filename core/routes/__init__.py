@@ -1,7 +1,15 @@
 """Core routes, by area; each module lists its `pages` (under /<lang>/), `api` and `routes`."""
 
-from core.routes import account, manage, oversight, partners, site
+from core.routes import account, feeds, manage, news, oversight, partners, site
 
-pages = [*site.pages, *account.pages, *manage.pages, *oversight.pages, *partners.pages]
+pages = [
+    *site.pages,
+    *account.pages,
+    *manage.pages,
+    *oversight.pages,
+    *partners.pages,
+    *news.pages,
+    *feeds.pages,
+]
 api = [*site.api]
 routes = [*site.routes, *partners.routes]

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from core import accounts, organizations
@@ -77,9 +77,9 @@ async def _own_organization(viewer: Any) -> dict[str, Any] | None:
 
 @get("/manage/organizations/", guards=[role_required(Role.fao)])
 async def organization_list(
-    country: str = "",
-    kind: str = "",
-    sort: str = "name",
+    country: FromQuery[str] = "",
+    kind: FromQuery[str] = "",
+    sort: FromQuery[str] = "name",
     page: Annotated[str | None, QueryParameter(name="page")] = None,
 ) -> Template:
     listing, applied = await organizations.list_page(
@@ -193,7 +193,7 @@ async def organization_update(request: Request, slug: FromPath[str]) -> Template
 
 
 @get("/manage/people/invite", guards=[role_required()])
-async def invite_form(organization: str = "") -> Template:
+async def invite_form(organization: FromQuery[str] = "") -> Template:
     return form_page(
         "core/manage/invite.html",
         values={"organization": organization, "role": "coordinator", "language": "ru"},

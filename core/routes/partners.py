@@ -8,6 +8,7 @@ from litestar.params import FromPath
 from litestar.response import File, Template
 
 from core import organizations
+from core.feeds import queries as feed_queries
 from core.uploads import stored_path
 
 # Stored names end in the extension of their sniffed format (core.uploads.store_image).
@@ -32,7 +33,11 @@ async def partner_detail(slug: FromPath[str]) -> Template:
         raise NotFoundException()
     return Template(
         "core/partners/detail.html",
-        context={"organization": organization, "kinds": organizations.kind_labels()},
+        context={
+            "organization": organization,
+            "kinds": organizations.kind_labels(),
+            "feed_items": await feed_queries.latest_for_organization(organization["id"]),
+        },
     )
 
 

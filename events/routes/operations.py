@@ -1,5 +1,410 @@
-"""Event pages: operations."""
+"""Event operations: the organizers' registrations board (approve, reject, cancel, move up,
+offer a seat), CSV/XLSX exports, and check-in at the door with a phone's camera.
 
-pages: list[object] = []
-api: list[object] = []
+Organizers (admins) run the board; the foreign-affairs office may also check people in.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlencode
+
+import msgspec
+from litestar import Request, Response, get, post
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotFoundException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect, Template
+from litestar.types import Guard
+
+from core.access import ANONYMOUS, Viewer, require
+from core.errors import ValidationFailed
+from core.i18n import gettext
+from core.pages import client_address, form_data, form_page, lang_path, viewer_of
+from core.paging import parse_page
+from events.services import checkin, exports, registrations, seats
+from events.tables import Event
+
+MANAGE = "event.manage"
+CHECK_IN = "event.check_in"
+BOARD = "events/manage/registrations.html"
+DETAIL = "events/manage/registration.html"
+CHECKIN = "events/manage/checkin.html"
+CHECKIN_RESULT = "events/manage/checkin_result.html"
+# What the board's address may carry through an action and back (anything else is dropped).
+BOARD_KEYS = ("status", "organization", "q", "sort", "page")
+
+Query = Annotated[str | None, QueryParameter(required=False)]
+
+
+def allowed(action: str) -> Guard:
+    """Guard through the central policy: sign in first (401), or not for you (403)."""
+
+    def guard(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
+        user = connection.scope.get("user")
+        require(user if isinstance(user, Viewer) else ANONYMOUS, action)
+
+    return guard
+
+
+async def _event_or_404(slug: str) -> dict[str, Any]:
+    event = await Event.select().where(Event.slug == slug).first()
+    if event is None:
+        raise NotFoundException()
+    return event
+
+
+def _query_string(values: dict[str, str]) -> str:
+    """`a=1&b=2&` for the non-empty values: ready for pager and sort links to extend."""
+    shown = {key: value for key, value in values.items() if value}
+    return urlencode(shown) + "&" if shown else ""
+
+
+def _board_query(raw: str) -> str:
+    """A board address's query, reduced to the keys the board understands."""
+    kept = {k: v for k, v in parse_qsl(raw) if k in BOARD_KEYS and v}
+    return urlencode(kept)
+
+
+def _board_url(slug: str, back: str, **flags: str) -> str:
+    query = "&".join(part for part in (_board_query(back), urlencode(flags)) if part)
+    return lang_path(f"manage/events/{slug}/registrations/" + (f"?{query}" if query else ""))
+
+
+def _local_time(event: dict[str, Any]) -> Any:
+    return lambda value: exports.moment_text(value, event["timezone"])
+
+
+def _filters(status: str | None, organization: str | None, q: str | None) -> exports.Filters:
+    return exports.Filters.of(status or "", organization or "", q or "")
+
+
+# --- The board -----------------------------------------------------------------------------
+
+
+@get("/manage/events/{slug:str}/registrations/", guards=[allowed(MANAGE)])
+async def board(
+    request: Request,
+    slug: FromPath[str],
+    status: Query = None,
+    organization: Query = None,
+    q: Query = None,
+    sort: Query = None,
+    page: Query = None,
+) -> Template:
+    event = await _event_or_404(slug)
+    filters = _filters(status, organization, q)
+    listing, applied = await exports.list_page(
+        event, filters, sort or exports.DEFAULT_SORT, parse_page(page)
+    )
+    filter_query = _query_string(filters.as_form())
+    return Template(
+        BOARD,
+        context={
+            "event": event,
+            "page": listing,
+            "sort": applied,
+            "filters": filters.as_form(),
+            "filter_query": filter_query,
+            "list_query": _board_query(request.url.query or ""),
+            "counts": await exports.status_counts(event["id"]),
+            "seats": await seats.counts(event),
+            "quotas": await exports.quota_usage(event["id"]),
+            "organizations": await exports.organizations(event["id"]),
+            "individuals": exports.INDIVIDUALS,
+            "statuses": exports.status_labels(),
+            "positions": await exports.waiting_positions(event["id"]),
+            "export_query": filter_query + f"sort={applied}",
+            "local_time": _local_time(event),
+        },
+    )
+
+
+async def _file(request: Request, slug: str, kind: str, query: dict[str, str | None]) -> Response:
+    event = await _event_or_404(slug)
+    result = await exports.export(
+        event,
+        _filters(query["status"], query["organization"], query["q"]),
+        query["sort"] or exports.DEFAULT_SORT,
+        kind,
+        viewer_of(request),
+        client_address(request),
+    )
+    return Response(
+        result.content,
+        media_type=result.media_type,
+        headers={
+            "content-disposition": f'attachment; filename="{result.filename}"',
+            "cache-control": "no-store",
+        },
+    )
+
+
+@get("/manage/events/{slug:str}/registrations.csv", guards=[allowed(MANAGE)])
+async def export_csv(
+    request: Request,
+    slug: FromPath[str],
+    status: Query = None,
+    organization: Query = None,
+    q: Query = None,
+    sort: Query = None,
+) -> Response:
+    query = {"status": status, "organization": organization, "q": q, "sort": sort}
+    return await _file(request, slug, "csv", query)
+
+
+@get("/manage/events/{slug:str}/registrations.xlsx", guards=[allowed(MANAGE)])
+async def export_xlsx(
+    request: Request,
+    slug: FromPath[str],
+    status: Query = None,
+    organization: Query = None,
+    q: Query = None,
+    sort: Query = None,
+) -> Response:
+    query = {"status": status, "organization": organization, "q": q, "sort": sort}
+    return await _file(request, slug, "xlsx", query)
+
+
+# --- One registration and the actions on it -------------------------------------------------
+
+
+async def _registration_or_404(event: dict[str, Any], registration_id: int) -> dict[str, Any]:
+    found = await exports.registration(event, registration_id)
+    if found is None:
+        raise NotFoundException()
+    return found
+
+
+async def _detail(
+    event: dict[str, Any],
+    registration: dict[str, Any],
+    back: str,
+    *,
+    step: str = "",
+    error: ValidationFailed | None = None,
+    values: dict[str, str] | None = None,
+) -> Template:
+    questions = await exports.questions(event["id"])
+    positions = await exports.waiting_positions(event["id"])
+    return form_page(
+        DETAIL,
+        error=error,
+        values=values,
+        event=event,
+        registration=registration,
+        answers=exports.answer_list(questions, registration["answers"]),
+        position=positions.get(registration["id"]),
+        statuses=exports.status_labels(),
+        step=step,
+        back=_board_query(back),
+        board_url=_board_url(event["slug"], back),
+        local_time=_local_time(event),
+    )
+
+
+@get(
+    "/manage/events/{slug:str}/registrations/{registration_id:int}",
+    guards=[allowed(MANAGE)],
+)
+async def registration_detail(
+    slug: FromPath[str], registration_id: FromPath[int], back: Query = None
+) -> Template:
+    event = await _event_or_404(slug)
+    registration = await _registration_or_404(event, registration_id)
+    return await _detail(event, registration, back or "")
+
+
+async def _act(request: Request, slug: str, registration_id: int, step: str = "") -> Any:
+    """Run one action from the board or the detail page: back to the board on success, the
+    detail page with the reason on refusal (nothing changed then)."""
+    event = await _event_or_404(slug)
+    registration = await _registration_or_404(event, registration_id)
+    data = await form_data(request)
+    viewer, client = viewer_of(request), client_address(request)
+    try:
+        if step == "approve":
+            outcome = await registrations.approve(registration_id, viewer, client)
+        elif step == "reject":
+            await registrations.reject(registration_id, viewer, data.get("reason", ""), client)
+            outcome = "rejected"
+        elif step == "cancel":
+            await registrations.cancel(registration_id, viewer, client)
+            outcome = "cancelled"
+        elif step == "move":
+            await registrations.move_to_top(registration_id, viewer, client)
+            outcome = "moved"
+        else:
+            await registrations.offer_seat_now(registration_id, viewer, client)
+            outcome = "offered"
+    except ValidationFailed as error:
+        shown_step = "reject" if step == "reject" and "reason" in error.errors else ""
+        return await _detail(
+            event, registration, data.get("back", ""), step=shown_step, error=error, values=data
+        )
+    return Redirect(
+        _board_url(slug, data.get("back", ""), done=outcome),
+        status_code=303,
+    )
+
+
+@post(
+    "/manage/events/{slug:str}/registrations/{registration_id:int}/approve",
+    guards=[allowed(MANAGE)],
+)
+async def approve(request: Request, slug: FromPath[str], registration_id: FromPath[int]) -> Any:
+    return await _act(request, slug, registration_id, "approve")
+
+
+@get(
+    "/manage/events/{slug:str}/registrations/{registration_id:int}/reject",
+    guards=[allowed(MANAGE)],
+)
+async def reject_form(
+    slug: FromPath[str], registration_id: FromPath[int], back: Query = None
+) -> Template:
+    event = await _event_or_404(slug)
+    registration = await _registration_or_404(event, registration_id)
+    return await _detail(event, registration, back or "", step="reject")
+
+
+@post(
+    "/manage/events/{slug:str}/registrations/{registration_id:int}/reject",
+    guards=[allowed(MANAGE)],
+)
+async def reject(request: Request, slug: FromPath[str], registration_id: FromPath[int]) -> Any:
+    return await _act(request, slug, registration_id, "reject")
+
+
+@get(
+    "/manage/events/{slug:str}/registrations/{registration_id:int}/cancel",
+    guards=[allowed(MANAGE)],
+)
+async def cancel_confirm(
+    slug: FromPath[str], registration_id: FromPath[int], back: Query = None
+) -> Template:
+    event = await _event_or_404(slug)
+    registration = await _registration_or_404(event, registration_id)
+    return await _detail(event, registration, back or "", step="cancel")
+
+
+@post(
+    "/manage/events/{slug:str}/registrations/{registration_id:int}/cancel",
+    guards=[allowed(MANAGE)],
+)
+async def cancel(request: Request, slug: FromPath[str], registration_id: FromPath[int]) -> Any:
+    return await _act(request, slug, registration_id, "cancel")
+
+
+@post(
+    "/manage/events/{slug:str}/registrations/{registration_id:int}/move-to-top",
+    guards=[allowed(MANAGE)],
+)
+async def move_to_top(request: Request, slug: FromPath[str], registration_id: FromPath[int]) -> Any:
+    return await _act(request, slug, registration_id, "move")
+
+
+@post(
+    "/manage/events/{slug:str}/registrations/{registration_id:int}/offer",
+    guards=[allowed(MANAGE)],
+)
+async def offer(request: Request, slug: FromPath[str], registration_id: FromPath[int]) -> Any:
+    return await _act(request, slug, registration_id, "offer")
+
+
+# --- Check-in at the door ---------------------------------------------------------------------
+
+
+async def _checkin_page(
+    event: dict[str, Any],
+    result: checkin.Result | None = None,
+    error: ValidationFailed | None = None,
+) -> Template:
+    return form_page(
+        CHECKIN,
+        error=error,
+        event=event,
+        result=result,
+        stats=await checkin.stats(event["id"]),
+        statuses=exports.status_labels(),
+    )
+
+
+@get("/manage/events/{slug:str}/checkin", guards=[allowed(CHECK_IN)])
+async def checkin_page(slug: FromPath[str]) -> Template:
+    return await _checkin_page(await _event_or_404(slug))
+
+
+async def _scanned(request: Request, event: dict[str, Any]) -> checkin.Result | None:
+    code = (await form_data(request)).get("code", "")
+    if not code:
+        return None
+    return await checkin.scan(event, code, viewer_of(request), client_address(request))
+
+
+@post("/manage/events/{slug:str}/checkin", guards=[allowed(CHECK_IN)])
+async def checkin_submit(request: Request, slug: FromPath[str]) -> Template:
+    """The plain form: works without JavaScript."""
+    event = await _event_or_404(slug)
+    result = await _scanned(request, event)
+    if result is None:
+        refusal = ValidationFailed({"code": gettext("Scan or type a check-in code.")})
+        return await _checkin_page(event, error=refusal)
+    return await _checkin_page(event, result)
+
+
+@post("/manage/events/{slug:str}/checkin/scan", guards=[allowed(CHECK_IN)], status_code=200)
+async def checkin_scan(request: Request, slug: FromPath[str]) -> Response:
+    """The camera's submission: the result panel as HTML (in the page language) and the
+    fresh counts, so the scanner can keep running."""
+    event = await _event_or_404(slug)
+    result = await _scanned(request, event)
+    if result is None:
+        return Response({"outcome": "empty"}, status_code=400)
+    panel = request.app.template_engine.get_template(CHECKIN_RESULT).render(
+        request=request, event=event, result=result, statuses=exports.status_labels()
+    )
+    return Response({"outcome": result.outcome, "html": panel, **await checkin.stats(event["id"])})
+
+
+class CheckinStats(msgspec.Struct):
+    """Arrivals at an event so far."""
+
+    event: str
+    checked_in: int
+    confirmed: int
+
+
+@get(
+    "/events/{slug:str}/checkin/stats",
+    guards=[allowed(CHECK_IN)],
+    include_in_schema=False,  # for the staff's check-in page, not for partners' systems
+)
+async def checkin_stats(slug: FromPath[str]) -> Response[CheckinStats]:
+    event = await _event_or_404(slug)
+    counts = await checkin.stats(event["id"])
+    return Response(
+        CheckinStats(event=slug, **counts),
+        headers={"cache-control": "no-store"},
+    )
+
+
+pages = [
+    board,
+    export_csv,
+    export_xlsx,
+    registration_detail,
+    approve,
+    reject_form,
+    reject,
+    cancel_confirm,
+    cancel,
+    move_to_top,
+    offer,
+    checkin_page,
+    checkin_submit,
+    checkin_scan,
+]
+api = [checkin_stats]
 routes: list[object] = []

@@ -13,14 +13,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from core import outbox
-from core.access import Viewer
+from core.access import Viewer, rule
 from core.accounts import email_problem, normalize_email
 from core.audit import record
 from core.db import write_transaction
 from core.errors import ValidationFailed
 from core.i18n import LANGUAGES, gettext
+from core.paging import Page, order, paginate
+from core.tables import Role
 from events.services import answers as answer_rules
-from events.services import seats
+from events.services import mail_context, seats
 from events.tables import (
     Event,
     EventStatus,
@@ -152,15 +154,70 @@ async def register(
 
     mails = _Mails()
     ids: list[int] = []
+    try:
+        ids = await _save_people(
+            event,
+            cleaned,
+            organization_id=organization_id,
+            actor=actor,
+            user_id=user_id,
+            mails=mails,
+        )
+    except ValidationFailed:
+        raise
+    except Exception as error:
+        # Two submissions of the same person at once both pass the check in `_save_people`
+        # on PostgreSQL; the unique `active_key` refuses the second, which is the same refusal.
+        if "active_key" not in str(error):
+            raise
+        raise _already_registered(cleaned, {person.email for person in cleaned}) from error
+    await mails.send()
+    if actor is not None:
+        await record(
+            actor,
+            "registration.create",
+            "event",
+            event_id,
+            client=client,
+            after={"registrations": ids, "organization": organization_id},
+        )
+    return ids
+
+
+def _already_registered(people: list[Person], emails: set[str]) -> ValidationFailed:
+    """The refusal for people who already hold a live registration: on their rows' e-mail
+    fields, and once for the whole form."""
+    errors = {
+        "": gettext(
+            "Already registered for this event: %(emails)s", emails=", ".join(sorted(emails))
+        )
+    }
+    for index, person in enumerate(people):
+        if person.email in emails:
+            prefix = f"{index}." if len(people) > 1 else ""
+            errors[f"{prefix}email"] = gettext(
+                "This e-mail address is already registered for this event."
+            )
+    return ValidationFailed(errors)
+
+
+async def _save_people(
+    event: dict[str, Any],
+    cleaned: list[Person],
+    *,
+    organization_id: int | None,
+    actor: Viewer | None,
+    user_id: int | None,
+    mails: _Mails,
+) -> list[int]:
+    event_id = event["id"]
+    ids: list[int] = []
     async with write_transaction():
         taken = await Registration.select(Registration.email).where(
-            Registration.active_key.is_in([f"{event_id}:{email}" for email in emails])
+            Registration.active_key.is_in([f"{event_id}:{person.email}" for person in cleaned])
         )
         if taken:
-            already = ", ".join(sorted(row["email"] for row in taken))
-            raise ValidationFailed(
-                {"": gettext("Already registered for this event: %(emails)s", emails=already)}
-            )
+            raise _already_registered(cleaned, {row["email"] for row in taken})
         for person in cleaned:
             status, seat = await _place(event, organization_id)
             now = _now()
@@ -183,16 +240,6 @@ async def register(
             await registration.save()
             ids.append(registration.id)
             mails.add(registration.id, f"registration_{status}")
-    await mails.send()
-    if actor is not None:
-        await record(
-            actor,
-            "registration.create",
-            "event",
-            event_id,
-            client=client,
-            after={"registrations": ids, "organization": organization_id},
-        )
     return ids
 
 
@@ -376,6 +423,85 @@ async def reject(registration_id: int, actor: Viewer, reason: str, client: str =
     )
 
 
+async def _waitlisted(registration_id: int) -> dict[str, Any]:
+    registration = await _live(registration_id)
+    if registration["status"] != RegistrationStatus.waitlisted:
+        raise ValidationFailed(
+            {"": gettext("Only people on the waiting list can be moved up or offered a seat.")}
+        )
+    return registration
+
+
+async def move_to_top(registration_id: int, actor: Viewer, client: str = "") -> None:
+    """An organizer puts someone first in the waiting list: the next freed seat is offered to
+    them. The list is ordered by `waitlisted_at`, so they get a moment before the first one's
+    (the audit entry keeps the original)."""
+    async with write_transaction():
+        registration = await _waitlisted(registration_id)
+        first = (
+            await Registration.select(Registration.waitlisted_at)
+            .where(
+                (Registration.event == registration["event"])
+                & (Registration.status == RegistrationStatus.waitlisted)
+                & (Registration.id != registration_id)
+            )
+            .order_by(Registration.waitlisted_at)
+            .first()
+        )
+        before = registration["waitlisted_at"]
+        if first is None or first["waitlisted_at"] is None or before < first["waitlisted_at"]:
+            return  # already first in line
+        moved = first["waitlisted_at"] - timedelta(seconds=1)
+        await Registration.update(
+            {Registration.waitlisted_at: moved, Registration.updated_at: _now()}
+        ).where(Registration.id == registration_id)
+    await record(
+        actor,
+        "registration.move_to_top",
+        "registration",
+        registration_id,
+        client=client,
+        before={"waitlisted_at": before.isoformat()},
+        after={"waitlisted_at": moved.isoformat()},
+    )
+
+
+async def offer_seat_now(registration_id: int, actor: Viewer, client: str = "") -> None:
+    """An organizer offers a free seat to someone on the waiting list out of turn (after
+    raising the capacity, say). The seat is taken through `seats.take` like any other, so
+    when none is free for this person nothing changes and they are told why."""
+    mails = _Mails()
+    async with write_transaction():
+        registration = await _waitlisted(registration_id)
+        event = await _event(registration["event"])
+        seat = await seats.take(event, registration["organization"])
+        if not seat:
+            raise ValidationFailed(
+                {"": gettext("No seat is free for this person, so no offer was made.")}
+            )
+        expires = _now() + timedelta(hours=event["offer_hours"])
+        await Registration.update(
+            {
+                Registration.status: RegistrationStatus.offered.value,
+                Registration.seat: seat,
+                Registration.offer_expires_at: expires,
+                Registration.updated_at: _now(),
+            }
+        ).where(Registration.id == registration_id)
+        await WaitlistOffer(registration=registration_id, expires_at=expires).save()
+        mails.add(registration_id, "registration_offered")
+    await mails.send()
+    await record(
+        actor,
+        "registration.offer",
+        "registration",
+        registration_id,
+        client=client,
+        before={"status": "waitlisted"},
+        after={"status": "offered", "seat": seat, "offer_expires_at": expires.isoformat()},
+    )
+
+
 async def update_answers(
     registration_id: int, raw: dict[str, Any], actor: Viewer | None = None
 ) -> None:
@@ -432,24 +558,120 @@ async def check_in(event_id: int, code: str, actor: Viewer) -> CheckIn:
 
 
 async def queue_registration_mail(registration_id: int, template: str) -> None:
-    registration = (
-        await Registration.select(
-            Registration.id,
-            Registration.email,
-            Registration.language,
-            Registration.status,
-            Registration.event,
-        )
-        .where(Registration.id == registration_id)
-        .first()
-    )
+    """Queue one registration message with everything it shows (see `mail_context`)."""
+    registration = await Registration.select().where(Registration.id == registration_id).first()
     if registration is None:
         return
+    event = await _event(registration["event"])
+    position = (
+        await waitlist_position(registration)
+        if registration["status"] == RegistrationStatus.waitlisted
+        else None
+    )
     await outbox.queue_mail(
         # Each message kind goes to a registration at most once: its states only move forward.
         key=f"{template}:{registration_id}",
         recipient=registration["email"],
         language=registration["language"],
         template=template,
-        context={"registration_id": registration_id, "event_id": registration["event"]},
+        context=await mail_context.build(registration, event, template, position=position),
     )
+
+
+# --- the registrant's side: their place in line, who may see a registration, their lists ---
+
+
+async def waitlist_position(registration: dict[str, Any]) -> int | None:
+    """1 for the next in line; None when not on the waiting list. The list runs in the order
+    `_offer_free_seats` follows (waitlisted_at, then id)."""
+    if registration["status"] != RegistrationStatus.waitlisted or not registration["waitlisted_at"]:
+        return None
+    same_event = (Registration.event == registration["event"]) & (
+        Registration.status == RegistrationStatus.waitlisted
+    )
+    ahead = same_event & (
+        (Registration.waitlisted_at < registration["waitlisted_at"])
+        | (
+            (Registration.waitlisted_at == registration["waitlisted_at"])
+            & (Registration.id < registration["id"])
+        )
+    )
+    return await Registration.count().where(ahead) + 1
+
+
+@rule("event.registration.registrant")
+def _acts_as_registrant(viewer: Viewer, registration: Any) -> bool:
+    """The registrant (by account or e-mail), or a coordinator of the organization that
+    registered them. Anyone else is told the registration does not exist."""
+    if not isinstance(registration, dict):
+        return False
+    if registration.get("user") is not None and registration["user"] == viewer.id:
+        return True
+    if viewer.email and registration.get("email") == normalize_email(viewer.email):
+        return True
+    return viewer.has_role(Role.coordinator) and viewer.acts_for(registration.get("organization"))
+
+
+def _visible_to(viewer: Viewer) -> Any:
+    """The registrations `event.registration.registrant` lets this viewer see, as a query."""
+    condition = Registration.email == normalize_email(viewer.email or "-")
+    if viewer.id is not None:
+        condition |= Registration.user == viewer.id
+    if viewer.has_role(Role.coordinator) and viewer.organization_ids:
+        condition |= Registration.organization.is_in(sorted(viewer.organization_ids))
+    return condition
+
+
+REGISTRANT_SORTS = {
+    "date": Registration.event.starts_at,
+    "event": Registration.event.slug,
+    "name": Registration.name,
+    "status": Registration.status,
+    "registered": Registration.created_at,
+}
+
+
+async def registrant_page(
+    viewer: Viewer,
+    *,
+    status: str = "",
+    event_slug: str = "",
+    sort: str = "-date",
+    page: int = 1,
+) -> tuple[Page, str]:
+    """One page of the viewer's own registrations and, for coordinators, their
+    organization's; filtered by status and event."""
+    condition = _visible_to(viewer)
+    if status in RegistrationStatus.__members__:
+        condition &= Registration.status == status
+    if event_slug:
+        condition &= Registration.event.slug == event_slug
+    query = Registration.select(
+        Registration.code,
+        Registration.name,
+        Registration.email,
+        Registration.status,
+        Registration.organization,
+        Registration.created_at,
+        Registration.event.slug.as_alias("event_slug"),
+        Registration.event.title.as_alias("event_title"),
+        Registration.event.starts_at.as_alias("event_starts_at"),
+        Registration.event.timezone.as_alias("event_timezone"),
+    ).where(condition)
+    query, applied = order(query, sort, REGISTRANT_SORTS, "-date")
+    return await paginate(query, Registration.count().where(condition), page), applied
+
+
+async def registrant_events(viewer: Viewer) -> list[dict[str, Any]]:
+    """The events among the viewer's registrations, for the list's filter."""
+    rows = await (
+        Registration.select(
+            Registration.event.slug.as_alias("slug"),
+            Registration.event.title.as_alias("title"),
+            Registration.event.starts_at.as_alias("starts_at"),
+        )
+        .where(_visible_to(viewer))
+        .distinct()
+        .order_by(Registration.event.starts_at, ascending=False)
+    )
+    return rows

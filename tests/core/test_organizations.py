@@ -152,6 +152,25 @@ async def test_a_short_name_already_taken_is_refused(client) -> None:
     assert await AuditEntry.count() == 0
 
 
+async def test_an_overlong_website_is_refused_rather_than_failing_on_save(client) -> None:
+    await admin_client(client)
+    website = "https://innovation.example.kg/" + "a" * 300
+    response = await post_form(
+        client, "/en/manage/organizations/new", organization_form(website=website)
+    )
+    assert response.status_code == 400
+    assert 'id="f-website-error"' in response.text
+    assert "Use at most 300 characters." in response.text
+    assert await Organization.count() == 0
+
+
+async def test_back_office_menu_marks_the_page_being_shown(client) -> None:
+    await admin_client(client)
+    for path in ("/en/manage/", "/en/manage/organizations/", "/en/manage/people/invite"):
+        page = (await client.get(path)).text
+        assert f'<a href="{path}" aria-current="page">' in page, path
+
+
 # --- logos ----------------------------------------------------------------------------------
 
 
@@ -427,6 +446,9 @@ async def test_invited_coordinator_sets_a_password_from_the_mailed_link(
     assert "aigul@almaty.example.kz" in done.text
     assert "hongshan_session" in client.cookies
     assert (await client.get("/en/manage/organizations/almaty/edit")).status_code == 200
+    people = (await client.get("/en/manage/organizations/almaty/")).text
+    assert "Invitation not yet accepted" not in people
+    assert "Last signed in" in people
 
     # The link is spent.
     await post_form(client, "/en/account/logout")
@@ -460,6 +482,19 @@ async def test_a_coordinator_invitation_needs_an_organization(client) -> None:
     assert response.status_code == 400
     assert "A coordinator acts for an organization; choose one." in response.text
     assert await User.count() == 1
+
+
+async def test_an_overlong_name_in_an_invitation_is_refused_rather_than_failing_on_save(
+    client,
+) -> None:
+    await make_organization("almaty")
+    await admin_client(client)
+    response = await invite_coordinator(client, name="Айгуль " * 40)
+    assert response.status_code == 400
+    assert 'id="f-name-error"' in response.text
+    assert "Use at most 200 characters." in response.text
+    assert await User.count() == 1
+    assert await OutboxMessage.count() == 0
 
 
 # --- password resets --------------------------------------------------------------------------

@@ -423,7 +423,6 @@ async def test_a_worker_stopped_mid_batch_and_restarted_delivers_each_message_on
     ids = [await queue_invite(recipient) for recipient in recipients]
 
     worker = jobqueue.create_worker(redis_url, burst=False, poll_delay=0.01)
-    import time; t0 = time.perf_counter()
     running = asyncio.create_task(worker.main())
     while len(smtp.received) < 10:
         await asyncio.sleep(0.005)
@@ -434,7 +433,6 @@ async def test_a_worker_stopped_mid_batch_and_restarted_delivers_each_message_on
     await asyncio.gather(running, *worker.tasks.values(), return_exceptions=True)
     await worker.pool.aclose()
     arrived_before_restart = len(smtp.received)
-    print("stopped", time.perf_counter() - t0, arrived_before_restart)
 
     # Time passes: the outbox leases and arq's in-progress markers of that worker run out.
     await OutboxMessage.update(
@@ -442,9 +440,8 @@ async def test_a_worker_stopped_mid_batch_and_restarted_delivers_each_message_on
     ).where(OutboxMessage.status == "sending")
     async for key in jobqueue.redis().scan_iter(match=f"{in_progress_key_prefix}*"):
         await jobqueue.redis().delete(key)
-    print("sweep", await outbox.sweep(), time.perf_counter() - t0)
+    await outbox.sweep()
     await run_jobs()
-    print("done", time.perf_counter() - t0, len(smtp.received))
 
     assert arrived_before_restart < len(recipients), "the worker was not stopped mid-batch"
     arrivals = Counter(r for received in smtp.received for r in received.recipients)
