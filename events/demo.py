@@ -27,6 +27,7 @@ TASHKENT_FORUM = "tashkent-agritech-forum"
 PAST_FORUM = "dushanbe-bioresources-forum"
 
 Texts = tuple[str, str, str, str]  # zh, ru, kk, en
+NEW_YEAR = {(12, 31), (1, 1), (1, 2)}
 
 
 def _fields(name: str, texts: Texts) -> dict[str, str]:
@@ -35,6 +36,16 @@ def _fields(name: str, texts: Texts) -> dict[str, str]:
 
 def _day(zone: str, days_from_today: int) -> date:
     return (datetime.now(ZoneInfo(zone)) + timedelta(days=days_from_today)).date()
+
+
+def _weekday(zone: str, days_from_today: int, weekday: int) -> date:
+    """The first `weekday` (Monday = 0) on or after that day whose two days miss the New
+    Year holidays."""
+    day = _day(zone, days_from_today)
+    day += timedelta(days=(weekday - day.weekday()) % 7)
+    while {(d.month, d.day) for d in (day, day + timedelta(days=1))} & NEW_YEAR:
+        day += timedelta(days=7)
+    return day
 
 
 def _at(day: date, clock: str) -> str:
@@ -100,8 +111,8 @@ async def load_events_demo() -> None:
         ):
             if not await Event.exists().where(Event.slug == slug):
                 await load(admin, organizations)
-    print("Demo events: the annual conference in Urumqi, a roadshow in Almaty, forums in ")
-    print("  Tashkent and (past) Dushanbe — see /zh/manage/events/ as admin@example.org")
+    print("Demo events: the annual conference in Urumqi, a roadshow in Almaty, a forum in")
+    print("  Tashkent and a past forum in Dushanbe (back office: /en/manage/events/).")
 
 
 # --- building blocks ---------------------------------------------------------------------------
@@ -377,7 +388,7 @@ async def _speakers(
 
 async def _conference(admin: Viewer, organizations: dict[str, Any]) -> None:
     zone = "Asia/Urumqi"
-    first = _day(zone, 35)
+    first = _weekday(zone, 28, 1)  # a Tuesday four to five weeks ahead
     second = first + timedelta(days=1)
     year = first.year
     event = await _event(
@@ -867,7 +878,7 @@ ROADSHOW_GUESTS = (
 
 async def _roadshow(admin: Viewer, organizations: dict[str, Any]) -> None:
     zone = "Asia/Almaty"
-    day = _day(zone, 24)
+    day = _weekday(zone, 21, 3)  # a Thursday three to four weeks ahead
     event = await _event(
         admin,
         {
@@ -992,7 +1003,7 @@ async def _roadshow(admin: Viewer, organizations: dict[str, Any]) -> None:
 
 async def _tashkent_forum(admin: Viewer, organizations: dict[str, Any]) -> None:
     zone = "Asia/Tashkent"
-    day = _day(zone, 42)
+    day = _weekday(zone, 38, 2)  # a Wednesday about six weeks ahead
     event = await _event(
         admin,
         {
@@ -1127,7 +1138,7 @@ async def _tashkent_forum(admin: Viewer, organizations: dict[str, Any]) -> None:
 
 async def _past_forum(admin: Viewer, organizations: dict[str, Any]) -> None:
     zone = "Asia/Dushanbe"
-    day = _day(zone, -45)
+    day = _weekday(zone, -49, 3)  # a Thursday six weeks ago
     event = await _event(
         admin,
         {

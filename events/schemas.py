@@ -115,6 +115,7 @@ class EventSpeaker(Struct, kw_only=True):
     position: Annotated[TranslatedText, Meta(description="Job title.")]
     affiliation: TranslatedText
     bio: TranslatedText
+    photo_url: Annotated[str | None, Meta(description="Photo, when there is one.")]
 
 
 class EventSession(Struct, kw_only=True):
@@ -211,6 +212,11 @@ def _speaker(speaker: dict[str, Any], lang: str) -> EventSpeaker:
         position=text(speaker["position"], lang),
         affiliation=text(speaker["affiliation"], lang),
         bio=text(speaker["bio"], lang),
+        photo_url=(
+            f"{get_settings().base_url}/media/speakers/{speaker['photo']}"
+            if speaker["photo"]
+            else None
+        ),
     )
 
 
@@ -276,7 +282,7 @@ EXAMPLE_DETAIL: dict[str, Any] = {
         "本届年会汇聚中国与中亚五国的科研机构与企业。", lang="zh", fallback=True
     ),
     "map_url": "https://www.openstreetmap.org/?mlat=43.82&mlon=87.61",
-    "cover_url": f"{_EXAMPLE_BASE}/media/covers/event-5f1c2a9e0b7d4c3a.jpg",
+    "cover_url": f"{_EXAMPLE_BASE}/media/covers/cover-annual-conference-2026-5f1c2a9e0b7d4c3a.jpg",
     "registration": {
         "state": "open",
         "opens_at": "2026-06-01T00:00:00Z",
@@ -307,6 +313,7 @@ EXAMPLE_DETAIL: dict[str, Any] = {
             "position": _example_text("Director"),
             "affiliation": _example_text("China–Central Asia Technology Transfer Center"),
             "bio": _example_text("Алматы, технологический трансфер.", lang="ru", fallback=True),
+            "photo_url": None,
         }
     ],
 }

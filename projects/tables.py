@@ -51,9 +51,13 @@ class Project(Table, tablename="project"):
     countries = JSON()  # ISO 3166-1 alpha-2 codes
     starts_on = Date()
     ends_on = Date(null=True, default=None)
-    status = Varchar(length=12, choices=ProjectStatus, default=ProjectStatus.active.value, index=True)
+    status = Varchar(
+        length=12, choices=ProjectStatus, default=ProjectStatus.active.value, index=True
+    )
     is_public = Boolean(default=True)
-    report_frequency = Varchar(length=10, choices=ReportFrequency, default=ReportFrequency.quarterly.value)
+    report_frequency = Varchar(
+        length=10, choices=ReportFrequency, default=ReportFrequency.quarterly.value
+    )
     logo = Varchar(length=200, default="")
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
@@ -180,6 +184,7 @@ class Attachment(Table, tablename="attachment"):
     milestone = ForeignKey(Milestone, null=True, index=True)
     report = ForeignKey(ProgressReport, null=True, index=True)
     report_version = Integer(null=True, default=None)
+    removed_in_version = Integer(null=True, default=None)  # a later save left it out
     original_name = Varchar(length=255)
     stored_name = Varchar(length=80, unique=True)
     content_type = Varchar(length=100)

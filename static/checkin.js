@@ -142,6 +142,7 @@
         hint.hidden = false;
         startButton.hidden = true;
         stopButton.hidden = false;
+        scanner.scrollIntoView({ block: "start", behavior: "smooth" });
         return video.play();
       })
       .then(scan)

@@ -47,6 +47,8 @@ def is_refused_ip(ip: IPAddress) -> bool:
     """Loopback, private, link-local, multicast, unspecified, reserved, shared (CGNAT) and
     documentation ranges are refused: only globally routable unicast addresses pass."""
     if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:  # ::ffff:a.b.c.d is that IPv4 host, nothing else
+            return is_refused_ip(ip.ipv4_mapped)
         inner = embedded_ipv4(ip)
         if inner is not None and is_refused_ip(inner):
             return True

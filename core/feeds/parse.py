@@ -198,11 +198,15 @@ def _entry(entry: Any) -> ParsedItem | None:
         title = plain_text(raw_title)
     link = web_link(entry.get("link"))
     summary = ""
-    if entry.get("summary"):
-        summary = _detail_html(entry.get("summary_detail"), entry["summary"])
+    # feedparser copies content into `summary` without a `summary_detail`; the content's own
+    # type then says whether it is HTML or plain text.
+    if entry.get("summary_detail"):
+        summary = _detail_html(entry["summary_detail"], entry.get("summary") or "")
     elif entry.get("content"):
         first = entry["content"][0]
         summary = _detail_html(first, first.get("value", ""))
+    elif entry.get("summary"):
+        summary = _detail_html(None, entry["summary"])
     text = html_to_text(summary)
     if not (title or link or text):
         return None

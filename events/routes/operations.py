@@ -6,6 +6,8 @@ Organizers (admins) run the board; the foreign-affairs office may also check peo
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -72,7 +74,7 @@ def _board_url(slug: str, back: str, **flags: str) -> str:
     return lang_path(f"manage/events/{slug}/registrations/" + (f"?{query}" if query else ""))
 
 
-def _local_time(event: dict[str, Any]) -> Any:
+def _local_time(event: dict[str, Any]) -> Callable[[datetime], str]:
     return lambda value: exports.moment_text(value, event["timezone"])
 
 
@@ -216,7 +218,9 @@ async def registration_detail(
     return await _detail(event, registration, back or "")
 
 
-async def _act(request: Request, slug: str, registration_id: int, step: str = "") -> Any:
+async def _act(
+    request: Request, slug: str, registration_id: int, step: str = ""
+) -> Template | Redirect:
     """Run one action from the board or the detail page: back to the board on success, the
     detail page with the reason on refusal (nothing changed then)."""
     event = await _event_or_404(slug)
@@ -253,7 +257,9 @@ async def _act(request: Request, slug: str, registration_id: int, step: str = ""
     "/manage/events/{slug:str}/registrations/{registration_id:int}/approve",
     guards=[allowed(MANAGE)],
 )
-async def approve(request: Request, slug: FromPath[str], registration_id: FromPath[int]) -> Any:
+async def approve(
+    request: Request, slug: FromPath[str], registration_id: FromPath[int]
+) -> Template | Redirect:
     return await _act(request, slug, registration_id, "approve")
 
 
@@ -273,7 +279,9 @@ async def reject_form(
     "/manage/events/{slug:str}/registrations/{registration_id:int}/reject",
     guards=[allowed(MANAGE)],
 )
-async def reject(request: Request, slug: FromPath[str], registration_id: FromPath[int]) -> Any:
+async def reject(
+    request: Request, slug: FromPath[str], registration_id: FromPath[int]
+) -> Template | Redirect:
     return await _act(request, slug, registration_id, "reject")
 
 
@@ -293,7 +301,9 @@ async def cancel_confirm(
     "/manage/events/{slug:str}/registrations/{registration_id:int}/cancel",
     guards=[allowed(MANAGE)],
 )
-async def cancel(request: Request, slug: FromPath[str], registration_id: FromPath[int]) -> Any:
+async def cancel(
+    request: Request, slug: FromPath[str], registration_id: FromPath[int]
+) -> Template | Redirect:
     return await _act(request, slug, registration_id, "cancel")
 
 
@@ -301,7 +311,9 @@ async def cancel(request: Request, slug: FromPath[str], registration_id: FromPat
     "/manage/events/{slug:str}/registrations/{registration_id:int}/move-to-top",
     guards=[allowed(MANAGE)],
 )
-async def move_to_top(request: Request, slug: FromPath[str], registration_id: FromPath[int]) -> Any:
+async def move_to_top(
+    request: Request, slug: FromPath[str], registration_id: FromPath[int]
+) -> Template | Redirect:
     return await _act(request, slug, registration_id, "move")
 
 
@@ -309,7 +321,9 @@ async def move_to_top(request: Request, slug: FromPath[str], registration_id: Fr
     "/manage/events/{slug:str}/registrations/{registration_id:int}/offer",
     guards=[allowed(MANAGE)],
 )
-async def offer(request: Request, slug: FromPath[str], registration_id: FromPath[int]) -> Any:
+async def offer(
+    request: Request, slug: FromPath[str], registration_id: FromPath[int]
+) -> Template | Redirect:
     return await _act(request, slug, registration_id, "offer")
 
 

@@ -18,6 +18,8 @@ from core.settings import get_settings
 from core.uploads import stored_path
 from events import schemas
 from events.services import calendar, catalog
+from events.services.agenda import session_kind_labels
+from events.services.events import MEDIA_FOLDER, kind_labels
 from events.tables import EventKind
 
 # Stored names end in the extension of their sniffed format (core.uploads.store_image).
@@ -31,7 +33,7 @@ def _calendar_response(content: bytes, name: str) -> Response[bytes]:
         media_type=calendar.MEDIA_TYPE,
         headers={
             "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "public, max-age=300",
+            "Cache-Control": "private, max-age=300",
         },
     )
 
@@ -54,7 +56,7 @@ async def event_list(
     page: Annotated[str | None, QueryParameter(name="page")] = None,
 ) -> Template:
     chosen_when = catalog.When.past if when == catalog.When.past else catalog.When.upcoming
-    kinds = catalog.kind_labels()
+    kinds = kind_labels()
     chosen_kind = kind if kind in kinds else ""
     cities = await catalog.city_choices()
     chosen_city = city if city in dict(cities) else ""
@@ -105,8 +107,8 @@ async def event_page(name: FromPath[str]) -> Template | Response[bytes]:
             "event": event,
             "programme": await catalog.programme(event),
             "box": await catalog.registration_box(event),
-            "kinds": catalog.kind_labels(),
-            "session_kinds": catalog.session_kind_labels(),
+            "kinds": kind_labels(),
+            "session_kinds": session_kind_labels(),
             "date_span": catalog.date_span,
             "time_span": catalog.time_span,
         },
@@ -131,9 +133,8 @@ async def session_calendar(slug: FromPath[str], name: FromPath[str]) -> Response
 # --- site root -------------------------------------------------------------------------
 
 
-@get("/media/covers/{name:str}", include_in_schema=False)
-async def cover(name: FromPath[str]) -> File:
-    path = stored_path("covers", name)
+def _image(name: str) -> File:
+    path = stored_path(MEDIA_FOLDER, name)
     if path is None or path.suffix not in _IMAGE_TYPES:
         raise NotFoundException()
     return File(
@@ -145,6 +146,21 @@ async def cover(name: FromPath[str]) -> File:
             "Content-Security-Policy": "default-src 'none'",
         },
     )
+
+
+@get("/media/covers/{name:str}", include_in_schema=False)
+async def cover(name: FromPath[str]) -> File:
+    """A public event's cover image (uploads are kept under events.MEDIA_FOLDER)."""
+    if not await catalog.is_public_cover(name):
+        raise NotFoundException()
+    return _image(name)
+
+
+@get("/media/speakers/{name:str}", include_in_schema=False)
+async def speaker_photo(name: FromPath[str]) -> File:
+    if not await catalog.is_public_speaker_photo(name):
+        raise NotFoundException()
+    return _image(name)
 
 
 # --- JSON API under /api/v1/ -----------------------------------------------------------
@@ -245,4 +261,4 @@ async def api_event_detail(
 
 pages = [event_list, event_feed, event_page, session_calendar]
 api = [api_event_list, api_event_detail]
-routes = [cover]
+routes = [cover, speaker_photo]

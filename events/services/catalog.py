@@ -16,16 +16,13 @@ from babel import dates as babel_dates
 
 from core import i18n
 from core.content import Translated
-from core.i18n import lazy_gettext
 from core.paging import PER_PAGE, Page, paginate
 from events.services import seats
 from events.services.registrations import registration_is_open
 from events.tables import (
     AgendaSession,
     Event,
-    EventKind,
     EventStatus,
-    SessionKind,
     SessionSpeaker,
     Speaker,
 )
@@ -34,37 +31,12 @@ PUBLIC_STATUSES: tuple[str, ...] = tuple(
     status.value for status in EventStatus if status is not EventStatus.draft
 )
 
-KIND_LABELS = {
-    EventKind.conference: lazy_gettext("Conference"),
-    EventKind.forum: lazy_gettext("Forum"),
-    EventKind.roadshow: lazy_gettext("Roadshow"),
-    EventKind.matchmaking: lazy_gettext("Matchmaking session"),
-}
-
-SESSION_KIND_LABELS = {
-    SessionKind.plenary: lazy_gettext("Plenary session"),
-    SessionKind.panel: lazy_gettext("Panel discussion"),
-    SessionKind.roadshow_slot: lazy_gettext("Roadshow pitch"),
-    SessionKind.signing: lazy_gettext("Signing ceremony"),
-    SessionKind.visit: lazy_gettext("Visit"),
-    SessionKind.matchmaking: lazy_gettext("Matchmaking"),
-    SessionKind.break_: lazy_gettext("Break"),
-}
-
 
 class When(StrEnum):
     """Which part of the calendar a list shows: events not over yet, or those that are."""
 
     upcoming = "upcoming"
     past = "past"
-
-
-def kind_labels() -> dict[str, str]:
-    return {kind.value: str(label) for kind, label in KIND_LABELS.items()}
-
-
-def session_kind_labels() -> dict[str, str]:
-    return {kind.value: str(label) for kind, label in SESSION_KIND_LABELS.items()}
 
 
 def _now() -> datetime:
@@ -135,6 +107,18 @@ async def feed_events() -> list[dict[str, Any]]:
 
 
 # --- one event -------------------------------------------------------------------------
+
+
+async def is_public_cover(name: str) -> bool:
+    """Whether an uploaded image is the cover of a public event (drafts' stay private)."""
+    return bool(name) and await Event.exists().where((Event.cover == name) & _public())
+
+
+async def is_public_speaker_photo(name: str) -> bool:
+    """Whether an uploaded image is the photo of a speaker at a public event."""
+    return bool(name) and await Speaker.exists().where(
+        (Speaker.photo == name) & Speaker.event.status.is_in(list(PUBLIC_STATUSES))
+    )
 
 
 async def public_event(slug: str) -> dict[str, Any] | None:

@@ -16,12 +16,13 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from babel import dates as babel_dates
 from babel.support import LazyProxy
+from piccolo.engine.postgres import PostgresEngine
 from piccolo.query.functions.aggregate import Count
 
 from core.access import Viewer, require, rule
 from core.audit import changed_fields, record
 from core.content import Translated
-from core.db import write_transaction
+from core.db import engine, write_transaction
 from core.errors import ValidationFailed
 from core.i18n import LANGUAGES, current_language, gettext, lazy_gettext, ngettext
 from core.paging import Page, order, paginate
@@ -436,6 +437,16 @@ def _cover(content: bytes | None, slug: str, errors: dict[str, str]) -> str:
         return ""
 
 
+async def _locked(event_id: int) -> dict[str, Any] | None:
+    """The event's row, read again inside a write transaction. On PostgreSQL the row stays
+    locked until the transaction ends, so concurrent changes to capacity, reserved seats and
+    status are decided one after another (SQLite's IMMEDIATE transactions already do that)."""
+    query = Event.select().where(Event.id == event_id)
+    if isinstance(engine(), PostgresEngine):
+        query = query.lock_rows()
+    return await query.first()
+
+
 def ensure_editable(event: dict[str, Any]) -> None:
     if event["status"] == EventStatus.archived:
         raise ValidationFailed({"": gettext("An archived event can no longer be changed.")})
@@ -482,9 +493,10 @@ async def update(
     if errors:
         raise ValidationFailed(errors)
     async with write_transaction():
-        fresh = await get_by_id(current["id"])
+        fresh = await _locked(current["id"])
         if fresh is None:
             raise ValidationFailed({"": gettext("This event does not exist.")})
+        ensure_editable(fresh)
         taken = await Event.exists().where(
             (Event.slug == values["slug"]) & (Event.id != current["id"])
         )
@@ -602,7 +614,7 @@ async def change_status(actor: Viewer, event: dict[str, Any], target: str, clien
     from events.services import agenda  # agenda builds on this module
 
     async with write_transaction():
-        fresh = await get_by_id(event["id"])
+        fresh = await _locked(event["id"])
         if fresh is None:
             raise ValidationFailed({"": gettext("This event does not exist.")})
         current = fresh["status"]
@@ -690,8 +702,9 @@ async def set_quota(
     name = plain(organization["name"])
     key = f"{event['id']}:{organization['id']}"
     async with write_transaction():
-        fresh = await get_by_id(event["id"])
+        fresh = await _locked(event["id"])
         assert fresh is not None
+        ensure_editable(fresh)
         existing = await EventQuota.select().where(EventQuota.event_organization == key).first()
         taken = existing["taken"] if existing else 0
         before = existing["seats"] if existing else 0

@@ -247,14 +247,15 @@ def _option_label(question: dict[str, Any], value: str) -> str:
     return value
 
 
-def answer_value(question: dict[str, Any], value: Any) -> str | date:
-    """An answer as a reader of the page language sees it; a date stays a date."""
+def answer_value(question: dict[str, Any], value: Any) -> str | date | list[str]:
+    """An answer as a reader of the page language sees it; a date stays a date and several
+    choices stay a list (a page joins them as a sentence, a spreadsheet with semicolons)."""
     if value in (None, "", []):
         return ""
     kind = question["kind"]
     if kind == QuestionKind.multiple:
         values = value if isinstance(value, list) else [value]
-        return format_list([_option_label(question, str(v)) for v in values])
+        return [_option_label(question, str(v)) for v in values]
     if kind == QuestionKind.single:
         return _option_label(question, str(value))
     if kind == QuestionKind.yes_no:
@@ -271,7 +272,15 @@ def answer_value(question: dict[str, Any], value: Any) -> str | date:
 
 def answer_text(question: dict[str, Any], value: Any) -> str:
     shown = answer_value(question, value)
+    if isinstance(shown, list):
+        return format_list(shown)
     return format_date(shown) if isinstance(shown, date) else shown
+
+
+def _answer_cell(question: dict[str, Any], value: Any) -> str | date:
+    # "; " rather than the locale's "and": in Chinese "A和B" could be one option's name.
+    shown = answer_value(question, value)
+    return "; ".join(shown) if isinstance(shown, list) else shown
 
 
 def answer_list(questions_: list[dict[str, Any]], answers: dict[str, Any]) -> list[dict[str, str]]:
@@ -313,7 +322,7 @@ CSV_TYPE = "text/csv; charset=utf-8"
 
 def _local(value: datetime | None, zone: ZoneInfo) -> datetime | None:
     """A stored UTC moment as the event's wall-clock time (Excel has no time zones)."""
-    return value.astimezone(zone).replace(tzinfo=None) if value else None
+    return value.astimezone(zone).replace(tzinfo=None, microsecond=0) if value else None
 
 
 def _header(zone_label: str, questions_: list[dict[str, Any]]) -> list[str]:
@@ -347,7 +356,7 @@ def _cells(
         _local(row["checked_in_at"], zone),
         row["reason"] if row["status"] == RegistrationStatus.rejected else "",
         row["code"],
-        *[answer_value(q, row["answers"].get(str(q["id"]))) for q in questions_],
+        *[_answer_cell(q, row["answers"].get(str(q["id"]))) for q in questions_],
     ]
 
 

@@ -360,8 +360,9 @@ async def test_a_job_cancelled_while_the_server_takes_the_message_still_records_
     smtp.delay = 0.2
     message_id = await queue_invite("ana@example.org")
     job = asyncio.create_task(outbox.send_message(message_id))
-    while not smtp.data_started.is_set():
-        await asyncio.sleep(0.005)
+    async with asyncio.timeout(10):
+        while not smtp.data_started.is_set():
+            await asyncio.sleep(0.005)
 
     job.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -419,14 +420,16 @@ async def test_a_worker_stopped_mid_batch_and_restarted_delivers_each_message_on
     smtp, run_jobs, redis_url
 ) -> None:
     smtp.delay = 0.05
-    recipients = [f"person{n}@example.org" for n in range(60)]
+    recipients = [f"person{n}@example.org" for n in range(40)]
     ids = [await queue_invite(recipient) for recipient in recipients]
 
     worker = jobqueue.create_worker(redis_url, burst=False, poll_delay=0.01)
     running = asyncio.create_task(worker.main())
-    while len(smtp.received) < 10:
-        await asyncio.sleep(0.005)
-    # Stop it the hard way: the worker loop and every job it runs are cancelled mid-flight.
+    async with asyncio.timeout(10):
+        while len(smtp.received) < 8:
+            await asyncio.sleep(0.005)
+    # Stop it as a shutdown or a crash of the loop does: the worker and every job it runs are
+    # cancelled while messages are in flight, and nothing of it cleans up afterwards.
     running.cancel()
     for task in worker.tasks.values():
         task.cancel()
@@ -434,7 +437,8 @@ async def test_a_worker_stopped_mid_batch_and_restarted_delivers_each_message_on
     await worker.pool.aclose()
     arrived_before_restart = len(smtp.received)
 
-    # Time passes: the outbox leases and arq's in-progress markers of that worker run out.
+    # Time passes: the outbox leases and arq's in-progress markers (job_timeout + 10 s) left by
+    # that worker run out.
     await OutboxMessage.update(
         {OutboxMessage.next_attempt_at: datetime.now(UTC) - timedelta(seconds=1)}
     ).where(OutboxMessage.status == "sending")

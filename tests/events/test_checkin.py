@@ -55,6 +55,7 @@ async def test_a_code_checks_in_once_then_says_when_it_was_used(client) -> None:
 
     first = await post_form(client, _page(event), {"code": guest["code"]})
     assert first.status_code == 200
+    assert first.headers["content-type"].startswith("text/html")
     panel = _panel(first.text)
     assert "outcome-checked_in" in panel and "Checked in now" in panel
     assert "Aigerim Nurlanova" in panel and "Organization" in panel

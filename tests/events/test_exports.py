@@ -107,7 +107,7 @@ async def test_csv_has_a_bom_localized_headers_answers_and_statuses(client) -> N
     assert aigerim[2] == "Акимат Алматы"
     assert aigerim[4] == "Русский"
     assert aigerim[5] == "2026-09-01 09:30"
-    assert aigerim[-3:] == ["Энергетика и Водные ресурсы", "2026-09-14", "素食"]
+    assert aigerim[-3:] == ["Энергетика; Водные ресурсы", "2026-09-14", "素食"]
     assert by_name["王芳"][2] == ""
 
 
@@ -140,7 +140,7 @@ async def test_xlsx_opens_with_a_bold_frozen_filtered_header_and_real_dates(clie
     assert aigerim[3] == "Confirmed"
     assert aigerim[5] == datetime(2026, 9, 1, 9, 30)  # Almaty time, a real Excel date
     assert isinstance(aigerim[-2], datetime) and aigerim[-2].date() == date(2026, 9, 14)
-    assert aigerim[-3] == "Energy and Water"
+    assert aigerim[-3] == "Energy; Water"
     assert sheet.cell(2, 6).number_format == "yyyy-mm-dd hh:mm"
     assert sheet.column_dimensions["A"].width >= len("Айгерим Нурланова")
 

@@ -288,6 +288,7 @@ async def test_offering_a_seat_now_works_only_when_one_is_free(client) -> None:
 
     refused = await post_form(client, _one(event, waiting, "offer"))
     assert refused.status_code == 400
+    assert refused.headers["content-type"].startswith("text/html")
     assert "No seat is free for this person, so no offer was made." in refused.text
     assert await _status(waiting) == "waitlisted"
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from core.content import Translated
 from core.uploads import folder
+from events.services.events import MEDIA_FOLDER
 from events.tables import AgendaSession, SessionSpeaker, Speaker
 from tests.events.factories import make_event
 
@@ -219,17 +220,37 @@ async def test_event_page_offers_calendar_files_for_the_event_and_each_session(c
 
 
 async def test_event_page_shows_venue_with_map_link_and_cover(client) -> None:
-    (folder("covers") / "event-abc.png").write_bytes(PNG)
+    (folder(MEDIA_FOLDER) / "cover-conference-abc.png").write_bytes(PNG)
     await make_event(
-        slug="conference", map_url="https://www.openstreetmap.org/?mlat=43.8", cover="event-abc.png"
+        slug="conference",
+        map_url="https://www.openstreetmap.org/?mlat=43.8",
+        cover="cover-conference-abc.png",
     )
     page = (await client.get("/en/events/conference/")).text
     assert 'href="https://www.openstreetmap.org/?mlat=43.8"' in page
-    assert 'src="/media/covers/event-abc.png"' in page
-    image = await client.get("/media/covers/event-abc.png")
+    assert 'src="/media/covers/cover-conference-abc.png"' in page
+    image = await client.get("/media/covers/cover-conference-abc.png")
     assert image.status_code == 200
     assert image.headers["content-type"] == "image/png"
     assert (await client.get("/media/covers/..%2Fsecret_key")).status_code == 404
+
+
+async def test_images_of_drafts_are_not_served(client) -> None:
+    (folder(MEDIA_FOLDER) / "cover-draft-abc.png").write_bytes(PNG)
+    (folder(MEDIA_FOLDER) / "speaker-abc.png").write_bytes(PNG)
+    draft = await make_event(slug="draft", status="draft", cover="cover-draft-abc.png")
+    await make_speaker(draft, photo="speaker-abc.png")
+    assert (await client.get("/media/covers/cover-draft-abc.png")).status_code == 404
+    assert (await client.get("/media/speakers/speaker-abc.png")).status_code == 404
+
+
+async def test_speaker_photos_of_public_events_are_shown(client) -> None:
+    (folder(MEDIA_FOLDER) / "speaker-def.png").write_bytes(PNG)
+    event = await make_event(slug="conference")
+    await make_speaker(event, photo="speaker-def.png")
+    page = (await client.get("/en/events/conference/")).text
+    assert 'src="/media/speakers/speaker-def.png"' in page
+    assert (await client.get("/media/speakers/speaker-def.png")).status_code == 200
 
 
 async def test_a_map_link_that_is_not_a_web_address_is_not_shown(client) -> None:

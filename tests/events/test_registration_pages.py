@@ -374,6 +374,7 @@ async def test_a_coordinator_sees_and_manages_their_organizations_registrations(
     theirs = await _register(event, "Aidos", organization_id=organization["id"])
     page = await client.get(f"/en/account/registrations/{theirs['code']}/")
     assert page.status_code == 200
+    print(_text(page))
     assert "Aidos" in page.text
     listing = await client.get("/en/account/registrations/")
     assert theirs["code"] in listing.text

@@ -1,0 +1,8 @@
+"""Project routes, by area; each module lists its `pages` (under /<lang>/), `api` and `routes`.
+Add a module's lists here when it is added."""
+
+from projects.routes import manage, media, team
+
+pages = [*manage.pages, *team.pages]
+api: list = []
+routes = [*media.routes]

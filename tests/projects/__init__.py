@@ -1,0 +1,1 @@
+"""Tests of joint-lab projects: teams, milestones, progress reports, files, reminders."""

@@ -1,0 +1,346 @@
+"""Who may open which project page: every role against every endpoint this domain adds.
+
+The team's pages (/account/projects/<slug>/…) are for the project's team and organizers;
+everyone else — coordinators of the project's own partner organizations, reviewers, the
+foreign-affairs office, people on other teams — gets a 404, as if the project had no
+working side. Members may edit; only leads (and organizers) manage the team. The bureau's
+pages (/manage/projects/…) are for organizers (403 for everyone else). Anonymous readers
+are sent to sign in. A refused POST changes nothing and leaks nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import unquote
+
+import httpx
+import pytest
+from piccolo.conf.apps import Finder
+
+from core.content import Translated
+from core.tables import User
+from projects.services import files
+from projects.services.forms import Upload
+from projects.tables import ProjectImage, ProjectPartner, ReportVersion
+from tests.factories import make_organization, make_user, post_form, sign_in
+from tests.projects.factories import (
+    PDF,
+    PNG,
+    add_to_team,
+    make_milestone,
+    make_project,
+    make_report,
+)
+
+ROLES = (
+    "anonymous",
+    "outsider",
+    "other_lead",
+    "reviewer",
+    "coordinator",
+    "fao",
+    "team_member",
+    "team_lead",
+    "admin",
+)
+# The project's name in every language: none of it may reach someone refused.
+NAMES = {
+    "zh": "阿尔法生物资源联合实验室",
+    "ru": "Совместная лаборатория Альфа",
+    "kk": "Альфа бірлескен зертханасы",
+    "en": "Alpha Bioresources Joint Lab",
+}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str
+    allowed: frozenset[str]
+    refusal: int = 404
+    form: dict[str, str] = field(default_factory=dict)
+    upload: tuple[str, str, bytes] | None = None  # (field, file name, content)
+
+    def url(self, world: dict[str, Any]) -> str:
+        return self.path.format(**world)
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+TEAM = frozenset({"team_member", "team_lead", "admin"})
+LEADS = frozenset({"team_lead", "admin"})
+ADMIN = frozenset({"admin"})
+SIGNED_IN = frozenset(ROLES) - {"anonymous"}
+
+
+def team(method: str, path: str, allowed: frozenset[str] = TEAM, **kw: Any) -> Endpoint:
+    return Endpoint(method, "/en/account/projects/{p}/" + path, allowed, 404, **kw)
+
+
+def bureau(method: str, path: str, **kw: Any) -> Endpoint:
+    return Endpoint(method, "/en/manage/projects/" + path, ADMIN, 403, **kw)
+
+
+MILESTONE_FORM = {
+    "source_language": "ru",
+    "title_ru": "Экспедиция на Памир",
+    "due_on": "2031-06-30",
+    "status": "in_progress",
+    "percent": "50",
+    "evidence_links": "https://example.org/pamir",
+}
+PROJECT_FORM = {
+    "slug": "gamma-lab",
+    "source_language": "en",
+    "name_en": "Gamma Lab",
+    "kind": "research_base",
+    "field": "agriculture",
+    "countries": "KZ",
+    "starts_on": "2026-01-01",
+    "status": "active",
+    "report_frequency": "annual",
+    "is_public": "on",
+}
+
+ENDPOINTS = [
+    # the team's pages
+    Endpoint("GET", "/en/account/projects/", SIGNED_IN, 403),
+    team("GET", ""),
+    team("GET", "milestones/new"),
+    team("POST", "milestones/new", form=MILESTONE_FORM),
+    team("GET", "milestones/{m}/edit"),
+    team("POST", "milestones/{m}/edit", form={**MILESTONE_FORM, "version": "1"}),
+    team("GET", "milestones/{m}/files/{mf}/remove"),
+    team("POST", "milestones/{m}/files/{mf}/remove"),
+    team("GET", "reports/2026-Q1/"),
+    team("GET", "reports/2026-Q1/edit"),
+    team(
+        "POST",
+        "reports/2026-Q1/edit",
+        form={"version": "1", "source_language": "ru", "narrative_ru": "Вторая версия"},
+        upload=("files", "data.pdf", PDF),
+    ),
+    team("GET", "reports/2026-Q1/submit"),
+    team("POST", "reports/2026-Q1/submit", form={"version": "1"}),
+    team("GET", "reports/2026-Q1/versions/"),
+    team("GET", "reports/2026-Q1/versions/1"),
+    team("GET", "reports/2026-Q1/compare"),
+    team("GET", "files/{rf}"),
+    team("GET", "team"),
+    team(
+        "POST",
+        "team",
+        LEADS,
+        form={"email": "new.member@example.org", "role": "member", "language": "ru"},
+    ),
+    team("POST", "team/{t}/role", LEADS, form={"role": "lead"}),
+    team("GET", "team/{t}/remove", LEADS),
+    team("POST", "team/{t}/remove", LEADS),
+    # the bureau's pages
+    bureau("GET", ""),
+    bureau("GET", "new"),
+    bureau("POST", "new", form=PROJECT_FORM),
+    bureau("GET", "{p}/"),
+    bureau("GET", "{p}/edit"),
+    bureau("POST", "{p}/edit", form={**PROJECT_FORM, "slug": "{p}", "name_en": "Renamed"}),
+    bureau(
+        "POST",
+        "{p}/images",
+        form={"source_language": "en", "caption_en": "The lab"},
+        upload=("image", "lab.png", PNG),
+    ),
+    bureau("GET", "{p}/images/{img}/remove"),
+    bureau("POST", "{p}/images/{img}/remove"),
+    bureau("GET", "{p}/team"),
+    bureau(
+        "POST", "{p}/team", form={"email": "new.lead@example.org", "role": "lead", "language": "zh"}
+    ),
+    bureau("POST", "{p}/team/{t}/role", form={"role": "lead"}),
+    bureau("GET", "{p}/team/{t}/remove"),
+    bureau("POST", "{p}/team/{t}/remove"),
+    bureau("GET", "{p}/reports/2026-Q1/"),
+    bureau(
+        "POST",
+        "{p}/reports/2026-Q1/review",
+        form={"action": "comment", "body": "Хорошо.", "version": "1"},
+    ),
+    bureau("GET", "indicators/"),
+    bureau("GET", "indicators/new"),
+    bureau(
+        "POST",
+        "indicators/new",
+        form={
+            "key": "seed_banks",
+            "source_language": "en",
+            "label_en": "Seed banks",
+            "active": "on",
+        },
+    ),
+    bureau("GET", "indicators/papers/edit"),
+    bureau("POST", "indicators/papers/edit", form={"active": ""}),
+]
+
+
+def expected_status(endpoint: Endpoint, role: str) -> int:
+    if role == "anonymous":
+        return 303
+    if role in endpoint.allowed:
+        return 303 if endpoint.method == "POST" else 200
+    return endpoint.refusal
+
+
+# --- the world each case runs in ---------------------------------------------------------------
+
+
+async def _account(email: str) -> int:
+    """A team member who never signs in here (no password: argon2 is slow on purpose)."""
+    user = User(email=email, name=email.split("@")[0], role="member", language="ru")
+    await user.save()
+    return int(user.id)
+
+
+@pytest.fixture
+async def world() -> dict[str, Any]:
+    partner = await make_organization("tj-partner", country="TJ")
+    project = await make_project(
+        slug="alpha-lab",
+        name=Translated(source="en", text=NAMES).dump(),
+        is_public=False,
+        starts_on=date(2026, 1, 1),
+    )
+    await ProjectPartner(project=project["id"], organization=partner["id"], side="partner").save()
+    other = await make_project(slug="other-lab")
+    target = await _account("target@example.org")
+    target_member = await add_to_team(project, {"id": target}, "member")
+    milestone = await make_milestone(project, due_on=date.today() - timedelta(days=3))
+    report = await make_report(project, "2026-Q1", current_version=1)
+    await ReportVersion(
+        report=report["id"],
+        number=1,
+        narrative=Translated.of("ru", ru="Первая версия").dump(),
+        highlight=Translated.of("ru", ru="Итог").dump(),
+        indicators={"papers": 1},
+        report_number=f"{report['id']}:1",
+    ).save()
+    staged = files.stage([files.check(Upload("evidence.pdf", PDF))])
+    [milestone_file] = await files.insert(
+        staged, project_id=project["id"], uploaded_by=None, milestone_id=milestone["id"]
+    )
+    staged = files.stage([files.check(Upload("report.pdf", PDF))])
+    [report_file] = await files.insert(
+        staged,
+        project_id=project["id"],
+        uploaded_by=None,
+        report_id=report["id"],
+        report_version=1,
+    )
+    image = ProjectImage(project=project["id"], file="project-alpha-0.png", caption={})
+    await image.save()
+    return {
+        "p": "alpha-lab",
+        "project": project,
+        "other": other,
+        "partner_id": partner["id"],
+        "m": milestone["id"],
+        "mf": milestone_file,
+        "rf": report_file,
+        "t": target_member,
+        "img": image.id,
+    }
+
+
+async def database_snapshot() -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table, so "nothing changed" means exactly that."""
+    snapshot = {}
+    for table in Finder().get_table_classes():
+        snapshot[table._meta.tablename] = await table.select().order_by(table.id)
+    return snapshot
+
+
+async def act_as(client: httpx.AsyncClient, role: str, world: dict[str, Any]) -> None:
+    if role == "anonymous":
+        return
+    base_role = {"coordinator": "coordinator", "reviewer": "reviewer", "fao": "fao"}.get(
+        role, "admin" if role == "admin" else "member"
+    )
+    organization = world["partner_id"] if role == "coordinator" else None
+    user = await make_user(base_role, email=f"{role}@example.org", organization_id=organization)
+    if role in ("team_member", "team_lead"):
+        await add_to_team(world["project"], user, role.removeprefix("team_"))
+    if role == "other_lead":
+        await add_to_team(world["other"], user, "lead")
+    await sign_in(client, user)
+
+
+# --- the matrix --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda endpoint: endpoint.id)
+async def test_access(client, world, endpoint: Endpoint, role: str) -> None:
+    await act_as(client, role, world)
+    url = endpoint.url(world)
+    before = await database_snapshot()
+
+    if endpoint.method == "POST":
+        form = {k: v.format(**world) for k, v in endpoint.form.items()}
+        extra = {}
+        if endpoint.upload:
+            name, filename, content = endpoint.upload
+            extra["files"] = {name: (filename, content, "application/octet-stream")}
+        response = await post_form(client, url, form, follow_redirects=False, **extra)
+    else:
+        response = await client.get(url, follow_redirects=False)
+
+    expected = expected_status(endpoint, role)
+    assert response.status_code == expected, response.text[:800]
+    refused = role not in endpoint.allowed
+    if role == "anonymous":
+        login, _sep, target = response.headers["location"].partition("?next=")
+        assert login == "/en/account/login"
+        assert unquote(target).rstrip("/") == url.rstrip("/")
+    if refused:
+        for name in NAMES.values():
+            assert name not in response.text
+        assert "evidence.pdf" not in response.text
+        if endpoint.method == "POST":
+            assert await database_snapshot() == before, "a refused POST changed the database"
+    elif endpoint.method == "POST":
+        assert response.headers["location"].startswith("/")
+        assert await database_snapshot() != before, "an allowed POST did nothing"
+
+
+# --- the matrix keeps up with the routes -------------------------------------------------------
+
+
+def _guarded_routes() -> list[tuple[str, str]]:
+    from projects import routes
+
+    found = []
+    for handler in routes.pages:
+        if not handler.guards:
+            continue
+        for path in handler.paths:
+            for method in sorted(handler.http_methods - {"HEAD", "OPTIONS"}):
+                found.append((method, path))
+    return found
+
+
+def _shape(path: str) -> str:
+    path = path.replace("2026-Q1", "{}").replace("/papers/", "/{}/")
+    return re.sub(r"\{[^}]+\}", "{}", path).rstrip("/")
+
+
+def test_every_guarded_project_endpoint_is_in_the_matrix() -> None:
+    listed = {(e.method, _shape(e.path)) for e in ENDPOINTS}
+    missing = [
+        f"{method} {path}"
+        for method, path in _guarded_routes()
+        if (method, "/en" + _shape(path)) not in listed
+    ]
+    assert not missing, f"add a row to ENDPOINTS for: {missing}"
