@@ -21,6 +21,8 @@ class Settings:
     mail_url: str
     mail_from: str
     secret_key: str
+    # Encrypts passport numbers and dates of birth; None: derived from `secret_key` (HKDF).
+    passport_key: str | None
     base_url: str
     feed_allow_private: bool
     allowed_hosts: tuple[str, ...]
@@ -83,6 +85,7 @@ def get_settings() -> Settings:
         mail_url=_env("MAIL_URL", f"file://{data_dir / 'mail'}"),
         mail_from=_env("MAIL_FROM", "Hongshan <noreply@hongshan.localhost>"),
         secret_key=_secret_key(data_dir),
+        passport_key=_env("PASSPORT_KEY"),
         base_url=base_url,
         feed_allow_private=_flag("FEED_ALLOW_PRIVATE"),
         allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),

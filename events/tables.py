@@ -8,16 +8,19 @@ from enum import StrEnum
 from piccolo.columns import (
     JSON,
     Boolean,
+    Bytea,
+    Date,
     ForeignKey,
     Integer,
     Text,
     Timestamptz,
     Varchar,
 )
+from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from core.tables import Organization, User
+from core.tables import Organization, OutboxMessage, User
 
 
 class EventKind(StrEnum):
@@ -176,3 +179,144 @@ class WaitlistOffer(Table, tablename="waitlist_offer"):
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
     answered_at = Timestamptz(null=True, default=None)
+
+
+class InvitationCampaign(Table, tablename="invitation_campaign"):
+    """One sending of invitations: its text in four languages, whom it goes to (kept until it is
+    sent), when its links expire and when reminders go (events.services.invitations)."""
+
+    event = ForeignKey(Event, index=True)
+    status = Varchar(length=10, default="draft", index=True)  # draft → sending → sent
+    subject = JSON()  # translated content, as is message
+    message = JSON()
+    recipients = JSON()  # [{name, email, language, kind, organization, user}]
+    planned = Integer(default=0)  # invitations this sending creates
+    expires_at = Timestamptz()  # answer by: the links stop working then
+    reminders = JSON()  # the reminder rounds: UTC moments (ISO text), in order
+    reminders_done = Integer(default=0)  # rounds already handled
+    created_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+    sent_at = Timestamptz(null=True, default=None)
+
+
+class Invitation(Table, tablename="invitation"):
+    """One recipient invited to one event: their personal token (only its hash is kept), the
+    e-mail that carried it, and their answer."""
+
+    event = ForeignKey(Event, index=True)
+    # Stored as campaign_id: an index named after a plain `campaign` column would take the
+    # name of the invitation_campaign table.
+    campaign = ForeignKey(InvitationCampaign, index=True, db_column_name="campaign_id")
+    event_email = Varchar(length=300, unique=True)  # "<event>:<email>": one per person and event
+    kind = Varchar(length=12, index=True)  # "organization", "account" or "list"
+    organization = ForeignKey(Organization, null=True, index=True, on_delete=OnDelete.set_null)
+    user = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    name = Varchar(length=200)
+    email = Varchar(length=254, index=True)
+    language = Varchar(length=2, default="zh")
+    token_hash = Varchar(length=64, unique=True)
+    token_nonce = Varchar(length=32)
+    expires_at = Timestamptz()
+    answer = Varchar(length=10, default="pending", index=True)  # pending, accepted, declined
+    answered_at = Timestamptz(null=True, default=None)
+    message = ForeignKey(OutboxMessage, null=True, on_delete=OnDelete.set_null)  # latest send
+    sends = Integer(default=1)  # purposeful sends (the first and each resend)
+    reminders_sent = Integer(default=0)
+    last_reminded_at = Timestamptz(null=True, default=None)
+    registration = ForeignKey(Registration, null=True, on_delete=OnDelete.set_null)
+    invited_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    invited_at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class DelegationStatus(StrEnum):
+    draft = "draft"
+    submitted = "submitted"
+    returned = "returned"
+    approved = "approved"
+    letters_issued = "letters_issued"
+    arrived = "arrived"
+    departed = "departed"
+
+
+class Delegation(Table, tablename="delegation"):
+    """A partner organization's delegation to an event (events.services.delegations)."""
+
+    event = ForeignKey(Event, index=True)
+    organization = ForeignKey(Organization, index=True)
+    event_organization = Varchar(length=40, unique=True)  # "<event>:<organization>": one each
+    status = Varchar(length=16, choices=DelegationStatus, default="draft", index=True)
+    protocol_rank = Varchar(length=24, default="")  # the head's rank, for the order of precedence
+    fao_comment = Text(default="")  # why the foreign-affairs office last returned it
+    letters_batch = Integer(default=0)  # the latest round of visa letters
+    opened_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    submitted_at = Timestamptz(null=True, default=None)
+    returned_at = Timestamptz(null=True, default=None)
+    approved_at = Timestamptz(null=True, default=None)
+    letters_issued_at = Timestamptz(null=True, default=None)
+    purge_notice_at = Timestamptz(null=True, default=None)  # listed in a dry-run report
+    purged_at = Timestamptz(null=True, default=None)  # passport data and letters removed
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Delegate(Table, tablename="delegate"):
+    """A member of a delegation. `passport_number` and `date_of_birth` hold sealed values
+    (events.services.passports), never clear text."""
+
+    delegation = ForeignKey(Delegation, index=True)
+    event = ForeignKey(Event, index=True)
+    sort_order = Integer(default=0)
+    is_head = Boolean(default=False)
+    name_native = Varchar(length=200, default="")
+    name_latin = Varchar(length=200, default="")
+    name_zh = Varchar(length=100, default="")
+    gender = Varchar(length=1, default="")
+    nationality = Varchar(length=2, default="")
+    date_of_birth = Text(default="")
+    passport_number = Text(default="")
+    passport_index = Varchar(length=80, null=True, default=None, unique=True)  # "<event>:<hmac>"
+    passport_expires = Date(null=True, default=None)
+    job_title = Varchar(length=200, default="")
+    organization_name = Varchar(length=300, default="")
+    email = Varchar(length=254, default="")
+    languages = Varchar(length=100, default="")  # comma-separated language codes
+    interpreter_language = Varchar(length=8, default="")
+    diet = Varchar(length=16, default="")
+    allergies = Varchar(length=300, default="")
+    accessibility = Text(default="")
+    arrival_at = Timestamptz(null=True, default=None)
+    arrival_transport = Varchar(length=8, default="")
+    arrival_number = Varchar(length=20, default="")
+    arrival_place = Varchar(length=120, default="")
+    departure_at = Timestamptz(null=True, default=None)
+    departure_transport = Varchar(length=8, default="")
+    departure_number = Varchar(length=20, default="")
+    departure_place = Varchar(length=120, default="")
+    needs_letter = Boolean(default=False)
+    hotel = Varchar(length=200, default="")
+    room = Varchar(length=40, default="")
+    registration = ForeignKey(Registration, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class VisaLetter(Table, tablename="visa_letter"):
+    """One visa invitation letter; `content` is the sealed PDF once a worker has rendered it."""
+
+    delegate = ForeignKey(Delegate, index=True)
+    delegation = ForeignKey(Delegation, index=True)
+    event = ForeignKey(Event, index=True)
+    sequence = Integer()  # per event: the reference number's last part
+    reference = Varchar(length=40, unique=True)
+    batch = Integer(default=1)
+    status = Varchar(length=12, default="pending", index=True)  # pending, ready, failed, ...
+    languages = Varchar(length=8, default="zh+en")
+    signatory_name = Varchar(length=200, default="")
+    signatory_title = Varchar(length=200, default="")
+    issuer = ForeignKey(Organization, null=True, on_delete=OnDelete.set_null)
+    issued_on = Date()
+    content = Bytea(null=True, default=None)
+    error = Text(default="")
+    requested_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+    rendered_at = Timestamptz(null=True, default=None)

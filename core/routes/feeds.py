@@ -142,7 +142,7 @@ async def feed_update(request: Request, source_id: FromPath[int]) -> Template | 
 async def feed_check(request: Request, source_id: FromPath[int]) -> Redirect:
     """Fetch at once, whatever the schedule; the detail page then shows what came of it."""
     await _source_or_404(request, source_id)
-    outcome = await sync.sync_source(source_id, force=True)
+    outcome = await sync.check_now(source_id)
     flag = "busy=1" if outcome.status == "skipped" else "checked=1"
     return Redirect(lang_path(f"manage/feeds/{source_id}/?{flag}"), status_code=303)
 

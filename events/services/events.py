@@ -28,7 +28,7 @@ from core.i18n import LANGUAGES, current_language, gettext, lazy_gettext, ngette
 from core.paging import Page, order, paginate
 from core.tables import Organization
 from core.uploads import UploadRefused, store_image
-from events.services import seats
+from events.services import registrations, seats
 from events.tables import (
     Event,
     EventKind,
@@ -447,6 +447,14 @@ async def _locked(event_id: int) -> dict[str, Any] | None:
     return await query.first()
 
 
+async def _offer_to_waiting_list(event_id: int, mails: Any) -> None:
+    """Seats that a higher capacity or a changed reservation makes free go to the waiting
+    list in order, exactly as a cancelled seat does (with an offer that expires)."""
+    # The registrations service keeps this step private; it is the one place that makes
+    # offers, so it is reused here rather than copied.
+    await registrations._offer_free_seats(event_id, mails)
+
+
 def ensure_editable(event: dict[str, Any]) -> None:
     if event["status"] == EventStatus.archived:
         raise ValidationFailed({"": gettext("An archived event can no longer be changed.")})
@@ -492,6 +500,7 @@ async def update(
     values["cover"] = _cover(cover, values["slug"], errors) or current["cover"]
     if errors:
         raise ValidationFailed(errors)
+    mails = registrations._Mails()
     async with write_transaction():
         fresh = await _locked(current["id"])
         if fresh is None:
@@ -518,6 +527,11 @@ async def update(
         await Event.update({**values, "updated_at": datetime.now(UTC)}).where(
             Event.id == current["id"]
         )
+        if fresh["capacity"] is not None and (
+            values["capacity"] is None or values["capacity"] > fresh["capacity"]
+        ):
+            await _offer_to_waiting_list(current["id"], mails)
+    await mails.send()
     before, after = changed_fields(_comparable(fresh), values)
     if after:
         await record(
@@ -701,6 +715,7 @@ async def set_quota(
     assert organization is not None and wanted is not None
     name = plain(organization["name"])
     key = f"{event['id']}:{organization['id']}"
+    mails = registrations._Mails()
     async with write_transaction():
         fresh = await _locked(event["id"])
         assert fresh is not None
@@ -750,6 +765,9 @@ async def set_quota(
             await EventQuota.update({EventQuota.seats: wanted}).where(
                 EventQuota.id == existing["id"]
             )
+        if wanted != before:
+            await _offer_to_waiting_list(event["id"], mails)
+    await mails.send()
     if before != wanted:
         await record(
             actor,

@@ -88,16 +88,10 @@ def _free_port() -> int:
 CREDENTIALS = ("hongshan", "pa:ss w@rd")
 
 
-def _authenticator(server, session, envelope, mechanism, auth_data) -> AuthResult:
-    ok = (
-        isinstance(auth_data, LoginPassword)
-        and (
-            auth_data.login.decode(),
-            auth_data.password.decode(),
-        )
-        == CREDENTIALS
-    )
-    return AuthResult(success=ok, handled=False, auth_data=auth_data)
+def _authenticator(server, session, envelope, mechanism, auth_data: LoginPassword) -> AuthResult:
+    given = (auth_data.login.decode(), auth_data.password.decode())
+    # handled=False: aiosmtpd answers 235 or 535 itself.
+    return AuthResult(success=given == CREDENTIALS, handled=False, auth_data=auth_data)
 
 
 @pytest.fixture(scope="module")
@@ -352,6 +346,19 @@ async def test_an_unreachable_server_is_a_temporary_failure(monkeypatch, run_job
 
 
 # --- interrupted sends --------------------------------------------------------------------
+
+
+async def test_a_message_whose_job_was_lost_is_sent_by_the_sweeper(smtp, run_jobs) -> None:
+    message_id = await queue_invite("ana@example.org")
+    await jobqueue.redis().flushdb()  # Redis lost the job (no persistence, a failover)
+
+    await run_jobs()
+    assert smtp.received == []
+    assert await outbox.sweep() == 1
+    await run_jobs()
+
+    assert (await row(message_id))["status"] == "sent"
+    assert len(smtp.received) == 1
 
 
 async def test_a_job_cancelled_while_the_server_takes_the_message_still_records_it(

@@ -173,6 +173,23 @@ async def test_the_capacity_cannot_drop_below_seats_reserved_for_partners(client
     assert row["capacity"] == 120
 
 
+async def test_raising_the_capacity_offers_the_new_seat_to_the_waiting_list(client) -> None:
+    from events.tables import Registration
+
+    await signed_in_admin(client)
+    event = await make_event(slug="tashkent-roadshow", capacity=1)
+    for name in ("first", "second", "third"):
+        await registrations.register(event["id"], [Person(name, f"{name}@example.org")])
+    response = await post_form(
+        client, "/en/manage/events/tashkent-roadshow/edit", event_form(capacity="2")
+    )
+    assert response.status_code == 200
+    rows = await Registration.select(Registration.email, Registration.status).order_by(
+        Registration.id
+    )
+    assert [row["status"] for row in rows] == ["confirmed", "offered", "waitlisted"]
+
+
 # --- the life cycle --------------------------------------------------------------------------
 
 
@@ -499,3 +516,29 @@ async def test_people_other_than_organizers_are_kept_out(client) -> None:
         assert refused.status_code == 403
         client.cookies.clear()
     assert await audit("event.status") == []
+
+
+# --- the demo --------------------------------------------------------------------------------
+
+
+async def test_the_demo_loads_events_in_several_states_once() -> None:
+    from core.demo import load_core_demo
+    from events.demo import load_events_demo
+    from events.tables import Registration
+
+    await load_core_demo()
+    await load_events_demo()
+    await load_events_demo()
+    events = {row["slug"]: row["status"] for row in await Event.select(Event.slug, Event.status)}
+    assert events == {
+        "annual-conference": "registration_open",
+        "almaty-roadshow": "registration_open",
+        "tashkent-agritech-forum": "registration_open",
+        "dushanbe-bioresources-forum": "finished",
+    }
+    statuses = {row["status"] for row in await Registration.select(Registration.status)}
+    assert statuses >= {"confirmed", "waitlisted", "offered", "pending", "rejected", "cancelled"}
+    assert await Registration.exists().where(Registration.checked_in_at.is_not_null())
+    conference = await Event.select(Event.id).where(Event.slug == "annual-conference").first()
+    assert await agenda.clashes(conference["id"]) == []
+    assert await EventQuota.count() == 1

@@ -368,13 +368,24 @@ async def test_a_coordinator_cannot_see_another_organizations_registration(clien
     assert theirs["code"] not in listing.text
 
 
+async def test_another_signed_in_user_cannot_open_someone_elses_registration(client) -> None:
+    event = await make_event()
+    theirs = await _register(event, "Aidos")
+    await sign_in(client, await make_user("member", email="someone.else@example.org"))
+    page = await client.get(f"/en/account/registrations/{theirs['code']}/")
+    assert page.status_code == 404
+    edit = await post_form(client, f"/en/account/registrations/{theirs['code']}/edit", {})
+    assert edit.status_code == 404
+    listing = await client.get("/en/account/registrations/")
+    assert "No registrations yet." in listing.text
+
+
 async def test_a_coordinator_sees_and_manages_their_organizations_registrations(client) -> None:
     organization, _user = await _coordinator(client)
     event = await make_event()
     theirs = await _register(event, "Aidos", organization_id=organization["id"])
     page = await client.get(f"/en/account/registrations/{theirs['code']}/")
     assert page.status_code == 200
-    print(_text(page))
     assert "Aidos" in page.text
     listing = await client.get("/en/account/registrations/")
     assert theirs["code"] in listing.text

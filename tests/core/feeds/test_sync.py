@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -311,3 +312,22 @@ async def test_a_crash_inside_one_source_is_recorded_and_the_pass_goes_on(
     row = await source_row(a["id"])
     assert row["last_error"] == "internal" and row["lease_until"] is None
     assert len(await items_of(b["id"])) == 2
+
+
+async def test_check_now_waits_for_a_read_already_under_way(feed_server: FeedServer) -> None:
+    org = await make_organization()
+    feed_server.routes["/feed"] = Doc(fixture("almaty.rss"))
+    source = await make_source(org["id"], feed_server.url("/feed"))
+    await FeedSource.update({FeedSource.lease_until: datetime.now(UTC) + timedelta(minutes=1)}).where(
+        FeedSource.id == source["id"]
+    )
+
+    async def other_worker_finishes() -> None:
+        await asyncio.sleep(0.3)
+        await FeedSource.update({FeedSource.lease_until: None}).where(FeedSource.id == source["id"])
+
+    finishing = asyncio.create_task(other_worker_finishes())
+    outcome = await sync.check_now(source["id"], policy=FAST, poll_s=0.05)
+    await finishing
+    assert outcome.status == "read_by_another_worker"
+    assert feed_server.requests == []  # not fetched twice

@@ -1,0 +1,14 @@
+"""One application object for all project tests: building it compiles no templates, but
+every new one starts with an empty template cache, and the access matrix runs hundreds of
+cases. Each test still runs the app's lifespan and starts from empty tables."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def app(redis_url: str):
+    from core.app import create_app
+
+    return create_app(redis_url)
