@@ -50,14 +50,14 @@ def rss(number: int, items: int) -> bytes:
     ).encode()
 
 
-def serve(port_pipe: "multiprocessing.connection.Connection", feeds: int, items: int) -> None:
+def serve(port_pipe: multiprocessing.connection.Connection, feeds: int, items: int) -> None:
     documents = {f"/feed/{n}.xml": rss(n, items) for n in range(feeds)}
     compressed = {path: gzip.compress(body) for path, body in documents.items()}
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             body = documents.get(self.path)
             if body is None:
                 self.send_response(404)

@@ -32,7 +32,7 @@ class Domain:
     pages: Sequence[Any] = ()  # mounted under /<lang>/
     api: Sequence[Any] = ()  # mounted under /api/v1/
     routes: Sequence[Any] = ()  # mounted at the root (feeds, probes)
-    jobs: Sequence[Callable[..., Awaitable[Any]]] = ()
+    jobs: Sequence[Any] = ()  # coroutine functions or arq `func(...)` wrappers
     cron_jobs: Sequence[Any] = ()
     demo_loader: Callable[[], Awaitable[None]] | None = None
     menu: Sequence[MenuEntry] = field(default_factory=tuple)

@@ -87,6 +87,8 @@ def create_environment() -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
+    # Babel extracts `{% trans %}` blocks trimmed (babel.cfg); look them up the same way.
+    env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda message: i18n.translations(i18n.current_language()).ugettext(message),
         ngettext=lambda s, p, n: i18n.translations(i18n.current_language()).ungettext(s, p, n),

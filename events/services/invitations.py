@@ -42,6 +42,7 @@ from core.access import Viewer, rule
 from core.accounts import email_problem, normalize_email
 from core.audit import record
 from core.content import Translated
+from core.db import write_transaction
 from core.errors import ValidationFailed
 from core.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, gettext, lazy_gettext
 from core.paging import Page, order, paginate
@@ -993,12 +994,20 @@ async def _queue(
     )
 
 
-def send_key(invitation_id: int, sends: int) -> str:
-    return f"invitation:{invitation_id}:send:{sends}"
+def _key_base(invitation: dict[str, Any]) -> str:
+    # The id alone could come back (SQLite reuses the highest id after a delete); a piece of
+    # the token's hash makes the key this invitation's own, and tells nothing of the token.
+    return f"invitation:{invitation['id']}-{invitation['token_hash'][:12]}"
 
 
-def reminder_key(invitation_id: int, round_number: int) -> str:
-    return f"invitation:{invitation_id}:reminder:{round_number}"
+def send_key(invitation: dict[str, Any], sends: int) -> str:
+    """One outbox key per invitation and purposeful send: a repeated job finds it taken."""
+    return f"{_key_base(invitation)}:send:{sends}"
+
+
+def reminder_key(invitation: dict[str, Any], round_number: int) -> str:
+    """One outbox key per invitation and reminder round: a round never mails anyone twice."""
+    return f"{_key_base(invitation)}:reminder:{round_number}"
 
 
 def preview(
@@ -1128,12 +1137,18 @@ async def run_campaign(campaign_id: int) -> int:
         )
         if not batch:
             break
+        # One transaction per batch: a commit per message would make the database, not the
+        # mail server, the limit. Jobs triggered inside it may find their row not committed
+        # yet; queueing the same keys again after the commit triggers those once more.
+        async with write_transaction():
+            for invitation in batch:
+                message_id = await _queue(parts, invitation, send_key(invitation, 1))
+                await Invitation.update({Invitation.message: message_id}).where(
+                    Invitation.id == invitation["id"]
+                )
         for invitation in batch:
-            message_id = await _queue(parts, invitation, send_key(invitation["id"], 1))
-            await Invitation.update({Invitation.message: message_id}).where(
-                Invitation.id == invitation["id"]
-            )
-            queued += 1
+            await _queue(parts, invitation, send_key(invitation, 1))
+        queued += len(batch)
     # The list has served its purpose: the invitations hold who was invited from now on.
     await InvitationCampaign.update(
         {InvitationCampaign.status: CampaignStatus.sent, InvitationCampaign.recipients: []}
@@ -1243,9 +1258,7 @@ async def resend(
     if _aware(invitation["expires_at"]) <= _now():
         raise ValidationFailed({"": gettext("This invitation has expired.")})
     sends = invitation["sends"] + 1
-    message_id = await _queue(
-        _MailParts(event, campaign), invitation, send_key(invitation["id"], sends)
-    )
+    message_id = await _queue(_MailParts(event, campaign), invitation, send_key(invitation, sends))
     await Invitation.update({Invitation.sends: sends, Invitation.message: message_id}).where(
         (Invitation.id == invitation["id"]) & (Invitation.sends < sends)
     )
@@ -1317,9 +1330,7 @@ async def _remind(campaign: dict[str, Any], number: int, moment: datetime, now: 
             return queued
         for invitation in batch:
             last_id = invitation["id"]
-            await _queue(
-                parts, invitation, reminder_key(invitation["id"], number + 1), REMINDER_TEMPLATE
-            )
+            await _queue(parts, invitation, reminder_key(invitation, number + 1), REMINDER_TEMPLATE)
             # Counted once per round: the moment of the round is passed only once.
             await Invitation.update(
                 {

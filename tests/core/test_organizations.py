@@ -71,7 +71,7 @@ def json_value(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
-async def admin_client(client: httpx.AsyncClient) -> dict[str, Any]:
+async def sign_in_as_admin(client: httpx.AsyncClient) -> dict[str, Any]:
     admin = await make_user("admin", email="admin@example.org")
     await sign_in(client, admin)
     return admin
@@ -102,7 +102,7 @@ def link_path(message: EmailMessage, kind: str) -> str:
 
 
 async def test_admin_creates_an_organization_with_names_in_several_languages(client) -> None:
-    await admin_client(client)
+    await sign_in_as_admin(client)
     form = (await client.get("/en/manage/organizations/new")).text
     assert 'name="name_kk"' in form and 'name="slug"' in form
 
@@ -124,7 +124,7 @@ async def test_admin_creates_an_organization_with_names_in_several_languages(cli
 
 
 async def test_bad_input_is_shown_next_to_the_fields_and_nothing_is_saved(client) -> None:
-    await admin_client(client)
+    await sign_in_as_admin(client)
     cases = {
         "slug": (organization_form(slug="Bishkek Office!"), "Use lower-case Latin letters"),
         "website": (organization_form(website="innovation.example.kg"), "starting with http://"),
@@ -143,7 +143,7 @@ async def test_bad_input_is_shown_next_to_the_fields_and_nothing_is_saved(client
 
 
 async def test_a_short_name_already_taken_is_refused(client) -> None:
-    await admin_client(client)
+    await sign_in_as_admin(client)
     await make_organization("bishkek-innovation")
     response = await post_form(client, "/en/manage/organizations/new", organization_form())
     assert response.status_code == 400
@@ -153,7 +153,7 @@ async def test_a_short_name_already_taken_is_refused(client) -> None:
 
 
 async def test_an_overlong_website_is_refused_rather_than_failing_on_save(client) -> None:
-    await admin_client(client)
+    await sign_in_as_admin(client)
     website = "https://innovation.example.kg/" + "a" * 300
     response = await post_form(
         client, "/en/manage/organizations/new", organization_form(website=website)
@@ -165,7 +165,7 @@ async def test_an_overlong_website_is_refused_rather_than_failing_on_save(client
 
 
 async def test_back_office_menu_marks_the_page_being_shown(client) -> None:
-    await admin_client(client)
+    await sign_in_as_admin(client)
     for path in ("/en/manage/", "/en/manage/organizations/", "/en/manage/people/invite"):
         page = (await client.get(path)).text
         assert f'<a href="{path}" aria-current="page">' in page, path
@@ -175,7 +175,7 @@ async def test_back_office_menu_marks_the_page_being_shown(client) -> None:
 
 
 async def test_a_real_png_logo_is_accepted_and_served(client) -> None:
-    await admin_client(client)
+    await sign_in_as_admin(client)
     png = tiny_png()
     response = await post_form(
         client,
@@ -198,7 +198,7 @@ async def test_a_real_png_logo_is_accepted_and_served(client) -> None:
 
 
 async def test_a_logo_that_is_not_really_an_image_is_refused(client) -> None:
-    await admin_client(client)
+    await sign_in_as_admin(client)
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
     uploads = {
         "text renamed .png": ("logo.png", b"just some text, honestly", "image/png"),
@@ -389,7 +389,7 @@ async def test_invited_coordinator_sets_a_password_from_the_mailed_link(
     client, run_jobs, mail_dir
 ) -> None:
     almaty = await make_organization("almaty")
-    await admin_client(client)
+    await sign_in_as_admin(client)
     response = await invite_coordinator(client)
     assert response.url.path == "/en/manage/organizations/almaty/"
     assert "The invitation is on its way." in response.text
@@ -468,7 +468,7 @@ async def test_invited_coordinator_sets_a_password_from_the_mailed_link(
 async def test_inviting_an_address_that_already_has_an_account_is_refused(client) -> None:
     await make_organization("almaty")
     await make_user("member", email="aigul@almaty.example.kz")
-    await admin_client(client)
+    await sign_in_as_admin(client)
     response = await invite_coordinator(client)
     assert response.status_code == 400
     assert "An account with this e-mail address already exists." in response.text
@@ -477,7 +477,7 @@ async def test_inviting_an_address_that_already_has_an_account_is_refused(client
 
 
 async def test_a_coordinator_invitation_needs_an_organization(client) -> None:
-    await admin_client(client)
+    await sign_in_as_admin(client)
     response = await invite_coordinator(client, organization="")
     assert response.status_code == 400
     assert "A coordinator acts for an organization; choose one." in response.text
@@ -488,7 +488,7 @@ async def test_an_overlong_name_in_an_invitation_is_refused_rather_than_failing_
     client,
 ) -> None:
     await make_organization("almaty")
-    await admin_client(client)
+    await sign_in_as_admin(client)
     response = await invite_coordinator(client, name="Айгуль " * 40)
     assert response.status_code == 400
     assert 'id="f-name-error"' in response.text

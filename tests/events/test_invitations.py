@@ -42,6 +42,13 @@ LINK = re.compile(
 )
 
 
+@pytest.fixture(autouse=True)
+def empty_mail_folder(mail_dir: Path) -> None:
+    """The file transport's folder is shared by the whole run: start each test without mail."""
+    for path in mail_dir.glob("*.eml"):
+        path.unlink()
+
+
 @pytest.fixture
 def start_smtp(monkeypatch):
     """A real SMTP server on 127.0.0.1 (aiosmtpd), with the app's mail pointed at it."""

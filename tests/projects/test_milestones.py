@@ -154,3 +154,29 @@ async def test_an_evidence_file_is_removed_only_after_confirming(client) -> None
     assert removed.status_code == 200
     assert await Attachment.count() == 0
     assert await audit("milestone.file_remove")
+
+
+async def test_two_milestone_saves_at_the_same_moment_keep_one_and_refuse_the_other() -> None:
+    import asyncio
+
+    from core.auth import load_viewer
+    from projects.services import milestones
+    from projects.services.forms import EditConflict
+    from projects.services.projects import ProjectScope
+
+    project = await make_project()
+    member = await make_member(project, "member")
+    milestone = await make_milestone(project)
+    viewer, scope = await load_viewer(member["id"]), ProjectScope(project, "member")
+    outcomes = await asyncio.gather(
+        milestones.update(
+            viewer, scope, milestone["id"], milestone_form(percent="10", version="1")
+        ),
+        milestones.update(
+            viewer, scope, milestone["id"], milestone_form(percent="90", version="1")
+        ),
+        return_exceptions=True,
+    )
+    assert sum(isinstance(o, EditConflict) for o in outcomes) == 1
+    row = await Milestone.select().where(Milestone.id == milestone["id"]).first()
+    assert row["version"] == 2 and row["percent"] in (10, 90)

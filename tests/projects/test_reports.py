@@ -213,3 +213,25 @@ async def _scope(project, user):
     from projects.services.projects import ProjectScope
 
     return ProjectScope(project, "lead")
+
+
+async def test_two_saves_at_the_same_moment_never_overwrite_each_other() -> None:
+    import asyncio
+
+    from projects.services.forms import EditConflict
+
+    project = await make_project()
+    lead = await make_member(project, "lead")
+    report = await make_report(project)
+    viewer, scope = await _viewer(lead), await _scope(project, lead)
+
+    outcomes = await asyncio.gather(
+        reports.save(viewer, scope, report, report_form(0, narrative_ru="Первый автор")),
+        reports.save(viewer, scope, report, report_form(0, narrative_ru="Второй автор")),
+        return_exceptions=True,
+    )
+    assert sorted(type(o).__name__ for o in outcomes) == ["EditConflict", "int"]
+    assert any(isinstance(o, EditConflict) for o in outcomes)
+    versions = await ReportVersion.select().where(ReportVersion.report == report["id"])
+    assert [v["number"] for v in versions] == [1]
+    assert (await report_row(report["id"]))["current_version"] == 1

@@ -32,7 +32,12 @@ async def test_admin_adds_a_feed_and_a_worker_reads_it(
     response = await post_form(
         client,
         "/en/manage/feeds/new",
-        {"organization": "almaty", "url": feed_server.url("/rss"), "language": "ru", "enabled": "on"},
+        {
+            "organization": "almaty",
+            "url": feed_server.url("/rss"),
+            "language": "ru",
+            "enabled": "on",
+        },
     )
 
     source = await FeedSource.select().first()
@@ -77,7 +82,13 @@ async def test_the_list_shows_health_in_words(
     feed_server.routes["/slow-error"] = Status(503, {"Retry-After": "600"})
     working = await make_source(org["id"], feed_server.url("/rss"))
     failing = await make_source(org["id"], feed_server.url("/slow-error"))
-    await make_source(org["id"], "https://never.example/feed", enabled=False, paused_reason="timeout", consecutive_errors=10)
+    await make_source(
+        org["id"],
+        "https://never.example/feed",
+        enabled=False,
+        paused_reason="timeout",
+        consecutive_errors=10,
+    )
     await post_form(client, f"/en/manage/feeds/{working['id']}/check")
     await post_form(client, f"/en/manage/feeds/{failing['id']}/check")
 
@@ -99,7 +110,11 @@ async def test_a_paused_feed_can_be_re_enabled(
     await signed_in_as(client, "admin")
     feed_server.routes["/rss"] = Doc(fixture("almaty.rss"))
     source = await make_source(
-        org["id"], feed_server.url("/rss"), enabled=False, paused_reason="not_found", consecutive_errors=10
+        org["id"],
+        feed_server.url("/rss"),
+        enabled=False,
+        paused_reason="not_found",
+        consecutive_errors=10,
     )
     page = (await client.get(f"/en/manage/feeds/{source['id']}/")).text
     assert "Paused after 10 failed attempts in a row: Not found." in page
@@ -120,7 +135,9 @@ async def test_bad_addresses_are_refused_in_the_form(
     await signed_in_as(client, "admin")
     cases = {
         "ftp://almaty.example/rss": "Enter a web address starting with http:// or https://.",
-        "http://169.254.169.254/latest/": "This address is refused: it points to an internal or private network.",
+        "http://169.254.169.254/latest/": (
+            "This address is refused: it points to an internal or private network."
+        ),
         "": "Enter the address of the feed.",
     }
     for url, message in cases.items():
@@ -145,7 +162,12 @@ async def test_admin_edits_a_feed_and_a_new_address_starts_afresh(
     org = await make_organization("almaty")
     await signed_in_as(client, "admin")
     source = await make_source(
-        org["id"], "https://almaty.example/old", etag='"x"', kind="rss", consecutive_errors=2, last_error="timeout"
+        org["id"],
+        "https://almaty.example/old",
+        etag='"x"',
+        kind="rss",
+        consecutive_errors=2,
+        last_error="timeout",
     )
     form = (await client.get(f"/en/manage/feeds/{source['id']}/edit")).text
     assert "https://almaty.example/old" in form
@@ -153,11 +175,21 @@ async def test_admin_edits_a_feed_and_a_new_address_starts_afresh(
     await post_form(
         client,
         f"/en/manage/feeds/{source['id']}/edit",
-        {"organization": "almaty", "url": "https://almaty.example/new", "language": "kk", "enabled": "on"},
+        {
+            "organization": "almaty",
+            "url": "https://almaty.example/new",
+            "language": "kk",
+            "enabled": "on",
+        },
     )
 
     row = await FeedSource.select().where(FeedSource.id == source["id"]).first()
-    assert (row["url"], row["language"], row["etag"], row["kind"]) == ("https://almaty.example/new", "kk", "", "")
+    assert (row["url"], row["language"], row["etag"], row["kind"]) == (
+        "https://almaty.example/new",
+        "kk",
+        "",
+        "",
+    )
     assert row["consecutive_errors"] == 0
 
 
@@ -194,7 +226,12 @@ async def test_a_coordinator_manages_only_their_own_organizations_feeds(
     added = await post_form(
         client,
         "/en/manage/feeds/new",
-        {"organization": "almaty", "url": "https://almaty.example/events.ics", "language": "kk", "enabled": "on"},
+        {
+            "organization": "almaty",
+            "url": "https://almaty.example/events.ics",
+            "language": "kk",
+            "enabled": "on",
+        },
     )
     assert added.status_code == 200
     assert await FeedSource.count().where(FeedSource.organization == own["id"]) == 2

@@ -22,7 +22,9 @@ async def test_check_prints_kind_count_and_first_titles(
     assert "Items: 2" in out
     assert "  - Алматы открывает технопарк" in out
 
-    code, out, _err = await run_cli("feeds", "check", feed_server.url("/ics"), "--zone", "Asia/Almaty")
+    code, out, _err = await run_cli(
+        "feeds", "check", feed_server.url("/ics"), "--zone", "Asia/Almaty"
+    )
     assert code == 0 and "Kind: iCalendar" in out and "Almaty Innovation Expo" in out
     assert await FeedSource.count() == 0  # checking stores nothing
 

@@ -101,7 +101,9 @@ async def test_validators_are_sent_and_a_304_comes_back_empty(feed_server: FeedS
     [(404, "not_found"), (410, "gone"), (403, "forbidden"), (429, "rate_limited"),
      (500, "server_error"), (418, "http_error")],
 )  # fmt: skip
-async def test_error_statuses_become_reasons(feed_server: FeedServer, status: int, code: str) -> None:
+async def test_error_statuses_become_reasons(
+    feed_server: FeedServer, status: int, code: str
+) -> None:
     feed_server.routes["/feed"] = Status(status, {"Retry-After": "120"})
     with pytest.raises(FeedError) as failure:
         await fetch(feed_server.url("/feed"), policy=FAST)

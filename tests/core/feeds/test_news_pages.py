@@ -33,7 +33,9 @@ async def two_partners() -> tuple[dict, dict, dict, dict]:
         timezone="Asia/Tashkent",
     )
     almaty_feed = await make_source(almaty["id"], "https://almaty.example/rss", language="ru")
-    tashkent_feed = await make_source(tashkent["id"], "https://tashkent.example/feed", language="en")
+    tashkent_feed = await make_source(
+        tashkent["id"], "https://tashkent.example/feed", language="en"
+    )
     return almaty, tashkent, almaty_feed, tashkent_feed
 
 
@@ -87,16 +89,19 @@ async def test_news_wall_filters_by_country_city_organization_and_language(
     # The filter choices name cities and countries in the page language.
     russian = (await client.get("/ru/news/")).text
     assert "Ташкент" in russian and "Узбекистан" in russian
-    assert "No news matches these filters." in (
-        await client.get("/en/news/?country=KZ&language=en")
-    ).text
+    assert (
+        "No news matches these filters."
+        in (await client.get("/en/news/?country=KZ&language=en")).text
+    )
 
 
 async def test_news_wall_pages_through_many_items(client: httpx.AsyncClient) -> None:
     _almaty, _tashkent, almaty_feed, _tashkent_feed = await two_partners()
     now = datetime.now(UTC)
     for number in range(25):
-        await make_item(almaty_feed, title=f"Item #{number:02d}", sort_at=now - timedelta(hours=number))
+        await make_item(
+            almaty_feed, title=f"Item #{number:02d}", sort_at=now - timedelta(hours=number)
+        )
     first = (await client.get("/en/news/?country=KZ")).text
     second = (await client.get("/en/news/?country=KZ&page=2")).text
     assert "Item #00" in first and "Item #19" in first and "Item #20" not in first
@@ -117,7 +122,7 @@ async def test_items_of_organizations_not_shown_publicly_stay_hidden(
 async def test_partner_events_are_marked_and_shown_in_their_own_time_zone(
     client: httpx.AsyncClient,
 ) -> None:
-    _almaty, tashkent, _almaty_feed, tashkent_feed = await two_partners()
+    _almaty, _tashkent, _almaty_feed, tashkent_feed = await two_partners()
     starts = datetime(2031, 3, 10, 5, 0, tzinfo=UTC)  # 10:00 in Tashkent (UTC+5)
     await make_item(
         tashkent_feed,
@@ -196,7 +201,9 @@ async def test_news_atom_is_a_valid_atom_feed(client: httpx.AsyncClient) -> None
     assert parsed.entries[0].title == "Технопарк & <партнёры>"
 
     # Readers that poll get a 304 while nothing changed.
-    unchanged = await client.get("/ru/news.atom", headers={"If-None-Match": response.headers["etag"]})
+    unchanged = await client.get(
+        "/ru/news.atom", headers={"If-None-Match": response.headers["etag"]}
+    )
     assert unchanged.status_code == 304
 
 

@@ -186,7 +186,10 @@ def test_plain_text_content_is_escaped() -> None:
 def test_clean_html_and_escape_text_directly() -> None:
     assert clean_html('<img src="x.gif" width="0" height="0">') == ""
     assert clean_html('<img src="https://feeds.feedburner.com/~r/x/~4/abc">') == ""
-    assert clean_html('<a href="JaVaScRiPt:alert(1)">x</a>') == '<a rel="noopener noreferrer nofollow ugc">x</a>'
+    assert (
+        clean_html('<a href="JaVaScRiPt:alert(1)">x</a>')
+        == '<a rel="noopener noreferrer nofollow ugc">x</a>'
+    )
     assert clean_html("<svg onload=alert(1)><p>ok</p></svg>") == "<p>ok</p>"
     assert escape_text("a < b\n\nc & d") == "<p>a &lt; b</p><p>c &amp; d</p>"
     assert "\x0b" not in clean_html("bad\x0bchar")

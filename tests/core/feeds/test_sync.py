@@ -59,7 +59,13 @@ async def test_one_pass_reads_good_feeds_and_records_why_bad_ones_failed(
     summary = await sync.sync_due(policy=FAST)
 
     outcomes = {o.source_id: o for o in summary.outcomes}
-    expected_kinds = {"/rss": "rss", "/atom": "atom", "/json": "json", "/ics": "ical", "/gzip": "rss"}
+    expected_kinds = {
+        "/rss": "rss",
+        "/atom": "atom",
+        "/json": "json",
+        "/ics": "ical",
+        "/gzip": "rss",
+    }
     for path, kind in expected_kinds.items():
         row = await source_row(ids[path])
         assert outcomes[ids[path]].status == "changed", path
@@ -161,7 +167,11 @@ async def test_a_failing_feed_backs_off_then_recovers(feed_server: FeedServer) -
 
     await sync.sync_due(policy=FAST, now=start)
     row = await source_row(source["id"])
-    assert (row["consecutive_errors"], row["last_error"], row["last_status"]) == (1, "server_error", 500)
+    assert (row["consecutive_errors"], row["last_error"], row["last_status"]) == (
+        1,
+        "server_error",
+        500,
+    )
     assert row["next_attempt_at"] == start + FAST.base_backoff
 
     # Not due yet: nothing is fetched.
@@ -318,9 +328,9 @@ async def test_check_now_waits_for_a_read_already_under_way(feed_server: FeedSer
     org = await make_organization()
     feed_server.routes["/feed"] = Doc(fixture("almaty.rss"))
     source = await make_source(org["id"], feed_server.url("/feed"))
-    await FeedSource.update({FeedSource.lease_until: datetime.now(UTC) + timedelta(minutes=1)}).where(
-        FeedSource.id == source["id"]
-    )
+    await FeedSource.update(
+        {FeedSource.lease_until: datetime.now(UTC) + timedelta(minutes=1)}
+    ).where(FeedSource.id == source["id"])
 
     async def other_worker_finishes() -> None:
         await asyncio.sleep(0.3)
