@@ -96,16 +96,20 @@ async def _table_names() -> list[str]:
 
 @pytest.fixture(autouse=True)
 async def clean_state(database: None, redis_url: str) -> AsyncIterator[None]:
-    """Every test starts with empty tables and an empty queue."""
-    names = await _table_names()
+    """Every test starts with empty tables and an empty queue. Only tables that hold rows are
+    emptied: truncating dozens of empty tables per test dominated the PostgreSQL run."""
     engine = db.engine()
-    if get_settings().is_sqlite:
-        await engine.run_ddl("PRAGMA foreign_keys = OFF")
-        for name in names:
+    probes = " UNION ALL ".join(
+        f"SELECT '{name}' AS name WHERE EXISTS (SELECT 1 FROM \"{name}\")"
+        for name in await _table_names()
+    )
+    used = [row["name"] for row in await engine.run_ddl(probes)]
+    if used and get_settings().is_sqlite:
+        for name in used:  # foreign keys cascade, so the order does not matter
             await engine.run_ddl(f'DELETE FROM "{name}"')
-    else:
-        quoted = ", ".join(f'"{name}"' for name in names)
-        await engine.run_ddl(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+    elif used:
+        quoted = ", ".join(f'"{name}"' for name in used)
+        await engine.run_ddl(f"TRUNCATE {quoted} CASCADE")
     await jobqueue.open_queue(redis_url)
     await jobqueue.redis().flushdb()
     yield
