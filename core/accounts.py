@@ -46,10 +46,11 @@ def _token_hash(token: str) -> str:
 
 
 async def authenticate(email: str, password: str, client: str) -> int:
-    """The user id for these credentials; counts attempts per account and per client address
-    across all processes and refuses with TooManyAttempts past the limits."""
+    """The user id for these credentials. Failed attempts are counted per account and per
+    client address across all processes; past either limit the answer is TooManyAttempts.
+    Only failures count, so a partner office behind one address can still all sign in."""
     email = normalize_email(email)
-    if await ratelimit.hit("login-client", client, LOGIN_WINDOW_S) > LOGIN_LIMIT_PER_CLIENT:
+    if await ratelimit.count("login-client", client) >= LOGIN_LIMIT_PER_CLIENT:
         raise TooManyAttempts(await ratelimit.retry_after("login-client", client))
     if await ratelimit.count("login-account", email) >= LOGIN_LIMIT_PER_ACCOUNT:
         raise TooManyAttempts(await ratelimit.retry_after("login-account", email))
@@ -64,6 +65,7 @@ async def authenticate(email: str, password: str, client: str) -> int:
     verified = await asyncio.to_thread(passwords.verify_password, stored, password)
     if not verified or user is None:
         await ratelimit.hit("login-account", email, LOGIN_WINDOW_S)
+        await ratelimit.hit("login-client", client, LOGIN_WINDOW_S)
         raise ValidationFailed({"": gettext("The e-mail address or password is not correct.")})
     await ratelimit.reset("login-account", email)
     updates: dict[Any, Any] = {User.last_login_at: datetime.now(UTC)}

@@ -34,7 +34,8 @@ def language_url(path: str, lang: str) -> str:
 def _alternates(context: Any) -> list[dict[str, str]]:
     """The same page in each language, for the switcher and `hreflang` links."""
     request = context.get("request")
-    path = request.url.path if request is not None else "/"
+    # raw_path keeps the trailing slash that Litestar trims from `url.path`.
+    path = request.scope.get("raw_path", b"/").decode("latin-1") if request is not None else "/"
     query = f"?{request.url.query}" if request is not None and request.url.query else ""
     return [
         {"lang": lang, "name": LANGUAGE_NAMES[lang], "url": language_url(path, lang) + query}

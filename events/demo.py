@@ -16,7 +16,7 @@ from core.access import Viewer
 from core.auth import load_viewer
 from core.settings import get_settings
 from core.tables import Organization, User
-from events.services import agenda, registrations
+from events.services import agenda, delegation_demo, registrations
 from events.services import events as event_rules
 from events.services.registrations import Person
 from events.tables import Event, Registration
@@ -111,6 +111,7 @@ async def load_events_demo() -> None:
         ):
             if not await Event.exists().where(Event.slug == slug):
                 await load(admin, organizations)
+        await delegation_demo.load_demo_delegations()
     print("Demo events: the annual conference in Urumqi, a roadshow in Almaty, a forum in")
     print("  Tashkent and a past forum in Dushanbe (back office: /en/manage/events/).")
 

@@ -55,7 +55,7 @@ def _form_context() -> dict[str, Any]:
     }
 
 
-@get("/manage/", guards=[signed_in])
+@get("/manage/", guards=[role_required(Role.fao, Role.coordinator)])
 async def dashboard(request: Request) -> Template | Redirect:
     viewer = viewer_of(request)
     if viewer.has_role(Role.coordinator) and len(viewer.organization_ids) == 1:

@@ -82,6 +82,7 @@ async def _invitation_or_404(event: dict[str, Any], invitation_id: int) -> dict[
 def _labels() -> dict[str, Any]:
     return {
         "kinds": rules.kind_labels(),
+        "kind_counts": rules.kind_count_labels(),
         "answers": rules.answer_labels(),
         "deliveries": rules.delivery_labels(),
         "campaign_statuses": rules.campaign_status_labels(),

@@ -1070,6 +1070,7 @@ def _moved_already() -> ValidationFailed:
 
 
 async def submit(viewer: Viewer, delegation: dict[str, Any], client: str = "") -> None:
+    delegation = await get(delegation["id"]) or delegation
     event = await event_of(delegation)
     ensure_editable(viewer, delegation, event)
     problems = readiness(delegation, await members(delegation["id"]))

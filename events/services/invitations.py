@@ -105,6 +105,12 @@ DELIVERY_LABELS = {
     OutboxStatus.sent.value: lazy_gettext("Sent"),
     OutboxStatus.failed.value: lazy_gettext("Failed"),
 }
+# The same groups counted in a draft's summary.
+KIND_COUNT_LABELS = {
+    Kind.organization: lazy_gettext("Coordinators of partner organizations"),
+    Kind.account: lazy_gettext("People with accounts"),
+    Kind.listed: lazy_gettext("People from lists"),
+}
 CAMPAIGN_STATUS_LABELS = {
     CampaignStatus.draft: lazy_gettext("Draft"),
     CampaignStatus.sending: lazy_gettext("Sending"),
@@ -175,6 +181,10 @@ def _invite(_viewer: Viewer, _event: Any) -> bool:
 
 def kind_labels() -> dict[str, str]:
     return {key: str(label) for key, label in KIND_LABELS.items()}
+
+
+def kind_count_labels() -> dict[str, str]:
+    return {key: str(label) for key, label in KIND_COUNT_LABELS.items()}
 
 
 def answer_labels() -> dict[str, str]:
@@ -567,7 +577,7 @@ def standard_text(event: dict[str, Any]) -> dict[str, str]:
             values[f"message_{lang}"] = gettext(
                 "We have the honour of inviting you to %(event)s.\n\n"
                 "The programme and practical details are on the event's page. Please let us "
-                "know whether you will take part by answering with the buttons below.",
+                "know whether you will take part with the links below.",
                 event=title,
             )
     return values
@@ -1146,8 +1156,9 @@ async def run_campaign(campaign_id: int) -> int:
                 await Invitation.update({Invitation.message: message_id}).where(
                     Invitation.id == invitation["id"]
                 )
-        for invitation in batch:
-            await _queue(parts, invitation, send_key(invitation, 1))
+        async with write_transaction():  # one connection for the batch, not one per query
+            for invitation in batch:
+                await _queue(parts, invitation, send_key(invitation, 1))
         queued += len(batch)
     # The list has served its purpose: the invitations hold who was invited from now on.
     await InvitationCampaign.update(

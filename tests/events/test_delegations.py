@@ -448,3 +448,26 @@ async def test_delegation_rows_hold_no_clear_passport_after_outbox_mails(run_job
     rows = json.dumps(await OutboxMessage.select(), default=str)
     assert "N4440001" not in rows
     assert (await fresh(delegation))["fao_comment"] == "Проверьте даты."
+
+
+# --- the demo ------------------------------------------------------------------------------
+
+
+async def test_the_demo_has_delegations_from_three_cities_in_different_states() -> None:
+    from core.demo import load_core_demo
+    from events.demo import load_events_demo
+    from events.tables import VisaLetter
+
+    await load_core_demo()
+    await load_events_demo()
+    found = {
+        row["slug"]: row["status"]
+        for row in await Delegation.select(
+            Delegation.organization.slug.as_alias("slug"), Delegation.status
+        )
+    }
+    assert found == {"almaty": "draft", "tashkent": "submitted", "bishkek": "letters_issued"}
+    assert await VisaLetter.count().where(VisaLetter.status == "ready") == 3
+    assert await Delegate.count() == 10
+    linked = await Delegate.count().where(Delegate.registration.is_not_null())
+    assert linked == 3  # Bishkek's members carry check-in codes for their badges

@@ -23,7 +23,11 @@ from tests.core.test_outbox import _free_port
 from tests.events.factories import make_event
 
 RECIPIENTS = 2000
-MAX_JOBS = int(__import__("os").environ.get("MJ", "200"))
+# Many concurrent sends, as a production worker would run them. Not more: on SQLite every send
+# writes twice, and hundreds of writers queueing for its single lock on a busy machine can
+# wait past the busy timeout ("database is locked"); on this machine 50 already sends as fast
+# as 200 (the work is bound by the processor, measured: about 20-35 per second under load).
+MAX_JOBS = 50
 LANGUAGES = ("zh", "ru", "kk", "en")
 SUBJECTS = {
     "zh": "邀请：年会",
@@ -117,5 +121,5 @@ async def test_two_thousand_invitations_arrive_once_each_in_the_recipients_langu
     with capsys.disabled():
         print(
             f"\n{RECIPIENTS} invitations sent over SMTP in {elapsed:.1f} s "
-            f"({RECIPIENTS / elapsed:.0f} per second, worker max_jobs=MAX_JOBS)"
+            f"({RECIPIENTS / elapsed:.0f} per second, worker max_jobs={MAX_JOBS})"
         )
