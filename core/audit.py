@@ -46,3 +46,19 @@ async def record(
             after=_clean(after),
         )
     )
+
+
+async def record_changes(
+    actor: Viewer | None,
+    action: str,
+    object_type: str,
+    object_id: Any,
+    *,
+    client: str = "",
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> None:
+    """Record an edit as only the fields it changed; nothing at all when it changed none."""
+    old, new = changed_fields(before, after)
+    if new:
+        await record(actor, action, object_type, object_id, client=client, before=old, after=new)

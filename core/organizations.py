@@ -8,13 +8,14 @@ from zoneinfo import available_timezones
 
 from core.access import Viewer, require
 from core.accounts import email_problem
-from core.audit import changed_fields, record
+from core.audit import record, record_changes
 from core.content import Translated
 from core.db import write_transaction
 from core.errors import ValidationFailed
-from core.i18n import LANGUAGES, gettext, lazy_gettext
+from core.i18n import gettext, lazy_gettext
 from core.paging import Page, order, paginate
 from core.tables import Organization, OrganizationKind
+from core.translated_forms import row_form_values, source_language, translated
 from core.uploads import UploadRefused, store_image
 
 # Partner countries first, in the order the bureau lists them.
@@ -77,21 +78,12 @@ async def public_by_country() -> list[tuple[str, list[dict[str, Any]]]]:
     return [(country, groups[country]) for country in ranked]
 
 
-def _translated(data: dict[str, str], field: str, source: str) -> Translated:
-    return Translated(
-        source=source, text={lang: data.get(f"{field}_{lang}", "") for lang in LANGUAGES}
-    )
-
-
 def clean(data: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     """Turn form fields into column values, and say what is wrong with them."""
     errors: dict[str, str] = {}
-    source = data.get("source_language", "")
-    if source not in LANGUAGES:
-        errors["source_language"] = gettext("Choose a language.")
-        source = "en"
-    name = _translated(data, "name", source)
-    city = _translated(data, "city", source)
+    source = source_language(data, errors)
+    name = translated(data, "name", source)
+    city = translated(data, "city", source)
     slug = data.get("slug", "").strip().lower()
     if not SLUG_PATTERN.match(slug) or len(slug) > 80:
         errors["slug"] = gettext("Use lower-case Latin letters, digits and hyphens.")
@@ -167,17 +159,15 @@ async def update(
         if taken:
             raise ValidationFailed({"slug": gettext("This short name is already taken.")})
         await Organization.update(values).where(Organization.id == current["id"])
-    before, after = changed_fields(_comparable(current), values)
-    if after:
-        await record(
-            actor,
-            "organization.update",
-            "organization",
-            current["id"],
-            client=client,
-            before=before,
-            after=after,
-        )
+    await record_changes(
+        actor,
+        "organization.update",
+        "organization",
+        current["id"],
+        client=client,
+        before=_comparable(current),
+        after=values,
+    )
     return values["slug"]
 
 
@@ -196,11 +186,7 @@ def form_values(organization: dict[str, Any]) -> dict[str, str]:
             "is_public",
         )
     }
-    for field in ("name", "city"):
-        content = Translated.load(organization[field])
-        values["source_language"] = content.source if field == "name" else values["source_language"]
-        values.update({f"{field}_{lang}": content.text.get(lang, "") for lang in LANGUAGES})
-    return values
+    return {**values, **row_form_values(organization, ("name", "city"))}
 
 
 def _form_value(organization: dict[str, Any], field: str) -> str:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from litestar import Request
 from litestar.connection import ASGIConnection
-from litestar.datastructures import Cookie
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.datastructures import Cookie, UploadFile
+from litestar.exceptions import (
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
 from litestar.handlers.base import BaseRouteHandler
-from litestar.response import Redirect, Template
+from litestar.response import File, Redirect, Template
 from litestar.types import Guard
 
 from core import sessions
@@ -18,6 +22,15 @@ from core.errors import ValidationFailed
 from core.i18n import current_language
 from core.sessions import ABSOLUTE_S
 from core.settings import get_settings
+from core.uploads import stored_path
+
+Found = TypeVar("Found")
+# Stored names end in the extension of their sniffed format (core.uploads.store_image).
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".webp": "image/webp"}
+PUBLIC_IMAGE_HEADERS = {
+    "Cache-Control": "public, max-age=86400",
+    "Content-Security-Policy": "default-src 'none'",
+}
 
 
 def signed_in(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
@@ -57,6 +70,35 @@ async def form_data(request: Request) -> dict[str, str]:
 async def form_lists(request: Request, name: str) -> list[str]:
     form = await request.form()
     return [str(value) for value in form.getall(name, []) if isinstance(value, str)]
+
+
+async def uploaded_file(request: Request, name: str) -> bytes | None:
+    """The content of the file sent in form field `name`, or None when none was chosen."""
+    form = await request.form()
+    upload = form.get(name)
+    if isinstance(upload, UploadFile) and upload.filename:
+        return await upload.read()
+    return None
+
+
+def found_or_404(found: Found | None) -> Found:
+    """What a page is about, or a 404 when a lookup found nothing."""
+    if found is None:
+        raise NotFoundException()
+    return found
+
+
+def stored_image(folder_name: str, name: str, headers: dict[str, str]) -> File:
+    """An uploaded image by the name in its address (404 for anything else), shown inline."""
+    path = stored_path(folder_name, name)
+    if path is None or path.suffix not in IMAGE_TYPES:
+        raise NotFoundException()
+    return File(
+        path,
+        media_type=IMAGE_TYPES[path.suffix],
+        content_disposition_type="inline",
+        headers=headers,
+    )
 
 
 def local_path(target: str | None, fallback: str) -> str:

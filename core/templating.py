@@ -93,6 +93,8 @@ def create_environment() -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda message: i18n.translations(i18n.current_language()).ugettext(message),
         ngettext=lambda s, p, n: i18n.translations(i18n.current_language()).ungettext(s, p, n),
+        pgettext=lambda c, message: i18n.translations(i18n.current_language()).upgettext(c, message),
+        npgettext=lambda c, s, p, n: i18n.translations(i18n.current_language()).unpgettext(c, s, p, n),
         newstyle=True,
     )
     env.filters.update(

@@ -16,6 +16,7 @@ from core.access import Viewer
 from core.auth import load_viewer
 from core.settings import get_settings
 from core.tables import Organization, User
+from core.translated_forms import row_form_values
 from events.services import agenda, delegation_demo, registrations
 from events.services import events as event_rules
 from events.services.registrations import Person
@@ -134,7 +135,7 @@ async def _speaker(
     position: Texts,
     bio: Texts,
 ) -> str:
-    affiliation = event_rules.translated_form_values(organization, ("name",))
+    affiliation = row_form_values(organization, ("name",))
     form = {
         "source_language": "zh",
         **_fields("name", name),

@@ -1,7 +1,8 @@
 """Projects: joint-lab projects, their teams, milestones, progress reports and outputs."""
 
-from core.domains import Domain
-from projects import jobs, routes
+from core.domains import Domain, MenuEntry
+from core.i18n import N_
+from projects import demo, jobs, routes
 
 domain = Domain(
     name="projects",
@@ -10,4 +11,6 @@ domain = Domain(
     routes=routes.routes,
     jobs=jobs.jobs,
     cron_jobs=jobs.cron_jobs,
+    demo_loader=demo.load_projects_demo,
+    menu=(MenuEntry(label=N_("Projects"), path="projects/", order=20),),
 )

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, get, post
-from litestar.datastructures import UploadFile
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
@@ -19,9 +17,11 @@ from core.pages import (
     client_address,
     form_data,
     form_page,
+    found_or_404,
     lang_path,
     role_required,
     signed_in,
+    uploaded_file,
     viewer_of,
 )
 from core.paging import parse_page
@@ -31,19 +31,8 @@ from core.tables import Membership, Role, User
 ORGANIZATION_FORM = "core/manage/organization_form.html"
 
 
-async def _upload(request: Request, name: str) -> bytes | None:
-    form = await request.form()
-    upload = form.get(name)
-    if isinstance(upload, UploadFile) and upload.filename:
-        return await upload.read()
-    return None
-
-
 async def _organization_or_404(slug: str) -> dict[str, Any]:
-    organization = await organizations.get(slug)
-    if organization is None:
-        raise NotFoundException()
-    return organization
+    return found_or_404(await organizations.get(slug))
 
 
 def _form_context() -> dict[str, Any]:
@@ -117,7 +106,7 @@ async def organization_create(request: Request) -> Template | Redirect:
     data = await form_data(request)
     try:
         slug = await organizations.create(
-            viewer_of(request), data, await _upload(request, "logo"), client_address(request)
+            viewer_of(request), data, await uploaded_file(request, "logo"), client_address(request)
         )
     except ValidationFailed as error:
         return form_page(ORGANIZATION_FORM, error=error, values=data, **_form_context())
@@ -179,7 +168,11 @@ async def organization_update(request: Request, slug: FromPath[str]) -> Template
     data = await form_data(request)
     try:
         new_slug = await organizations.update(
-            viewer, organization, data, await _upload(request, "logo"), client_address(request)
+            viewer,
+            organization,
+            data,
+            await uploaded_file(request, "logo"),
+            client_address(request),
         )
     except ValidationFailed as error:
         return form_page(

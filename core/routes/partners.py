@@ -9,10 +9,7 @@ from litestar.response import File, Template
 
 from core import organizations
 from core.feeds import queries as feed_queries
-from core.uploads import stored_path
-
-# Stored names end in the extension of their sniffed format (core.uploads.store_image).
-_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".webp": "image/webp"}
+from core.pages import PUBLIC_IMAGE_HEADERS, stored_image
 
 
 @get("/partners/")
@@ -43,18 +40,7 @@ async def partner_detail(slug: FromPath[str]) -> Template:
 
 @get("/media/logos/{name:str}", include_in_schema=False)
 async def logo(name: FromPath[str]) -> File:
-    path = stored_path("logos", name)
-    if path is None or path.suffix not in _IMAGE_TYPES:
-        raise NotFoundException()
-    return File(
-        path,
-        media_type=_IMAGE_TYPES[path.suffix],
-        content_disposition_type="inline",
-        headers={
-            "Cache-Control": "public, max-age=86400",
-            "Content-Security-Policy": "default-src 'none'",
-        },
-    )
+    return stored_image("logos", name, PUBLIC_IMAGE_HEADERS)
 
 
 pages = [partner_list, partner_detail]

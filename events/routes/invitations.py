@@ -461,9 +461,8 @@ async def invitation_retry(
     done = await rules.retry(viewer_of(request), invitation, client_address(request))
     form = await form_data(request)
     back = form.get("back", "")
-    target = (
-        _base(event, f"campaigns/{invitation['campaign_id']}/") if back == "campaign" else _base(event)
-    )
+    campaign_page = _base(event, f"campaigns/{invitation['campaign_id']}/")
+    target = campaign_page if back == "campaign" else _base(event)
     return Redirect(f"{target}?retried={int(done)}", status_code=303)
 
 

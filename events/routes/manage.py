@@ -7,11 +7,10 @@ live in `events.services.events` and `events.services.agenda`.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from litestar import Request, get, post
-from litestar.datastructures import UploadFile
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
 from litestar.response import File, Redirect, Template
 
@@ -22,13 +21,15 @@ from core.pages import (
     form_data,
     form_lists,
     form_page,
+    found_or_404,
     lang_path,
     role_required,
+    stored_image,
+    uploaded_file,
     viewer_of,
 )
 from core.paging import parse_page
 from core.routes.account import COMMON_ZONES
-from core.uploads import stored_path
 from events.services import agenda
 from events.services import events as event_rules
 
@@ -38,7 +39,6 @@ SESSION_FORM = "events/manage/session_form.html"
 SPEAKER_FORM = "events/manage/speaker_form.html"
 QUESTION_FORM = "events/manage/question_form.html"
 CONFIRM = "events/manage/confirm.html"
-_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".webp": "image/webp"}
 
 Query = Annotated[str | None, QueryParameter()]
 
@@ -47,19 +47,8 @@ def _q(value: str | None) -> str:
     return (value or "").strip()
 
 
-async def _upload(request: Request, name: str) -> bytes | None:
-    form = await request.form()
-    upload = form.get(name)
-    if isinstance(upload, UploadFile) and upload.filename:
-        return await upload.read()
-    return None
-
-
 async def _event_or_404(slug: str) -> dict[str, Any]:
-    event = await event_rules.get(slug)
-    if event is None:
-        raise NotFoundException()
-    return event
+    return found_or_404(await event_rules.get(slug))
 
 
 def _labels() -> dict[str, Any]:
@@ -125,7 +114,7 @@ async def event_create(request: Request) -> Template | Redirect:
     data = await form_data(request)
     try:
         slug = await event_rules.create(
-            viewer_of(request), data, await _upload(request, "cover"), client_address(request)
+            viewer_of(request), data, await uploaded_file(request, "cover"), client_address(request)
         )
     except ValidationFailed as error:
         return form_page(EVENT_FORM, error=error, values=data, **await _form_context())
@@ -135,17 +124,9 @@ async def event_create(request: Request) -> Template | Redirect:
 @get("/manage/events/{slug:str}/edit", guards=ADMINS)
 async def event_edit(slug: FromPath[str]) -> Template:
     event = await _event_or_404(slug)
-    host = next(
-        (
-            row["slug"]
-            for row in await event_rules.organizations()
-            if row["id"] == event["host_organization"]
-        ),
-        "",
-    )
-    return form_page(
-        EVENT_FORM, values=event_rules.form_values(event, host), **await _form_context(event)
-    )
+    host = await _host(event)
+    values = event_rules.form_values(event, host["slug"] if host else "")
+    return form_page(EVENT_FORM, values=values, **await _form_context(event))
 
 
 @post("/manage/events/{slug:str}/edit", guards=ADMINS)
@@ -157,7 +138,7 @@ async def event_update(request: Request, slug: FromPath[str]) -> Template | Redi
             viewer_of(request),
             event,
             data,
-            await _upload(request, "cover"),
+            await uploaded_file(request, "cover"),
             client_address(request),
         )
     except ValidationFailed as error:
@@ -166,6 +147,11 @@ async def event_update(request: Request, slug: FromPath[str]) -> Template | Redi
 
 
 # --- the overview and the life cycle ---------------------------------------------------------
+
+
+async def _host(event: dict[str, Any]) -> dict[str, Any] | None:
+    rows = await event_rules.organizations()
+    return next((row for row in rows if row["id"] == event["host_organization"]), None)
 
 
 async def _overview(event: dict[str, Any], error: ValidationFailed | None = None) -> Template:
@@ -182,14 +168,7 @@ async def _overview(event: dict[str, Any], error: ValidationFailed | None = None
             "clashes": [str(clash) for clash in found],
             "refusal": error.errors.get("") if error else "",
             "registration_statuses": event_rules.registration_status_labels(),
-            "host": next(
-                (
-                    row
-                    for row in await event_rules.organizations()
-                    if row["id"] == event["host_organization"]
-                ),
-                None,
-            ),
+            "host": await _host(event),
             **_labels(),
         },
         status_code=400 if error else 200,
@@ -230,14 +209,8 @@ async def event_status(request: Request, slug: FromPath[str]) -> Template | Redi
 @get("/manage/events/media/{name:str}", guards=ADMINS, include_in_schema=False)
 async def event_media(name: FromPath[str]) -> File:
     """Covers and speaker photos for the organizers' own pages."""
-    path = stored_path(event_rules.MEDIA_FOLDER, name)
-    if path is None or path.suffix not in _IMAGE_TYPES:
-        raise NotFoundException()
-    return File(
-        path,
-        media_type=_IMAGE_TYPES[path.suffix],
-        content_disposition_type="inline",
-        headers={"Cache-Control": "private, max-age=3600"},
+    return stored_image(
+        event_rules.MEDIA_FOLDER, name, headers={"Cache-Control": "private, max-age=3600"}
     )
 
 
@@ -279,10 +252,7 @@ async def _session_context(event: dict[str, Any], session: dict[str, Any] | None
 
 
 async def _session_or_404(event: dict[str, Any], session_id: int) -> dict[str, Any]:
-    session = await agenda.get_session(event["id"], session_id)
-    if session is None:
-        raise NotFoundException()
-    return session
+    return found_or_404(await agenda.get_session(event["id"], session_id))
 
 
 @get("/manage/events/{slug:str}/agenda/sessions/new", guards=ADMINS)
@@ -347,6 +317,22 @@ async def session_update(
     return Redirect(_event_path(event, "agenda?saved=1"), status_code=303)
 
 
+async def _act(
+    request: Request,
+    event: dict[str, Any],
+    then: str,
+    action: Callable[..., Awaitable[Any]],
+    *args: Any,
+) -> Template | Redirect:
+    """Run `action(viewer, event, *args, client)`, then on to `then` (a path under the event);
+    the overview with the reason when the service refuses."""
+    try:
+        await action(viewer_of(request), event, *args, client_address(request))
+    except ValidationFailed as error:
+        return await _overview(event, error)
+    return Redirect(_event_path(event, then), status_code=303)
+
+
 def _confirm_delete(event: dict[str, Any], heading: str, question: str, action: str) -> Template:
     return Template(
         CONFIRM,
@@ -382,18 +368,11 @@ async def session_delete(
 ) -> Template | Redirect:
     event = await _event_or_404(slug)
     session = await _session_or_404(event, session_id)
-    try:
-        await agenda.delete_session(viewer_of(request), event, session, client_address(request))
-    except ValidationFailed as error:
-        return await _overview(event, error)
-    return Redirect(_event_path(event, "agenda?saved=1"), status_code=303)
+    return await _act(request, event, "agenda?saved=1", agenda.delete_session, session)
 
 
 async def _speaker_or_404(event: dict[str, Any], speaker_id: int) -> dict[str, Any]:
-    speaker = await agenda.get_speaker(event["id"], speaker_id)
-    if speaker is None:
-        raise NotFoundException()
-    return speaker
+    return found_or_404(await agenda.get_speaker(event["id"], speaker_id))
 
 
 def _speaker_context(event: dict[str, Any], speaker: dict[str, Any] | None = None) -> dict:
@@ -415,7 +394,7 @@ async def speaker_create(request: Request, slug: FromPath[str]) -> Template | Re
             viewer_of(request),
             event,
             data,
-            await _upload(request, "photo"),
+            await uploaded_file(request, "photo"),
             client_address(request),
         )
     except ValidationFailed as error:
@@ -447,7 +426,7 @@ async def speaker_update(
             event,
             speaker,
             data,
-            await _upload(request, "photo"),
+            await uploaded_file(request, "photo"),
             client_address(request),
         )
     except ValidationFailed as error:
@@ -476,11 +455,7 @@ async def speaker_delete(
 ) -> Template | Redirect:
     event = await _event_or_404(slug)
     speaker = await _speaker_or_404(event, speaker_id)
-    try:
-        await agenda.delete_speaker(viewer_of(request), event, speaker, client_address(request))
-    except ValidationFailed as error:
-        return await _overview(event, error)
-    return Redirect(_event_path(event, "agenda?saved=1#speakers"), status_code=303)
+    return await _act(request, event, "agenda?saved=1#speakers", agenda.delete_speaker, speaker)
 
 
 # --- quotas ----------------------------------------------------------------------------------
@@ -530,10 +505,7 @@ async def quota_save(request: Request, slug: FromPath[str]) -> Template | Redire
 
 
 async def _question_or_404(event: dict[str, Any], question_id: int) -> dict[str, Any]:
-    question = await event_rules.get_question(event["id"], question_id)
-    if question is None:
-        raise NotFoundException()
-    return question
+    return found_or_404(await event_rules.get_question(event["id"], question_id))
 
 
 def _question_context(
@@ -632,13 +604,7 @@ async def question_delete(
 ) -> Template | Redirect:
     event = await _event_or_404(slug)
     question = await _question_or_404(event, question_id)
-    try:
-        await event_rules.remove_question(
-            viewer_of(request), event, question, client_address(request)
-        )
-    except ValidationFailed as error:
-        return await _overview(event, error)
-    return Redirect(_event_path(event, "questions?saved=1"), status_code=303)
+    return await _act(request, event, "questions?saved=1", event_rules.remove_question, question)
 
 
 @post("/manage/events/{slug:str}/questions/{question_id:int}/move", guards=ADMINS)
@@ -647,18 +613,9 @@ async def question_move(
 ) -> Template | Redirect:
     event = await _event_or_404(slug)
     question = await _question_or_404(event, question_id)
-    data = await form_data(request)
-    try:
-        await event_rules.move_question(
-            viewer_of(request),
-            event,
-            question,
-            -1 if data.get("direction") == "up" else 1,
-            client_address(request),
-        )
-    except ValidationFailed as error:
-        return await _overview(event, error)
-    return Redirect(_event_path(event, f"questions#q{question_id}"), status_code=303)
+    step = -1 if (await form_data(request)).get("direction") == "up" else 1
+    then = f"questions#q{question_id}"
+    return await _act(request, event, then, event_rules.move_question, question, step)
 
 
 pages = [

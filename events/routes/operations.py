@@ -14,7 +14,6 @@ from urllib.parse import parse_qsl, urlencode
 import msgspec
 from litestar import Request, Response, get, post
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotFoundException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
@@ -23,10 +22,10 @@ from litestar.types import Guard
 from core.access import ANONYMOUS, Viewer, require
 from core.errors import ValidationFailed
 from core.i18n import gettext
-from core.pages import client_address, form_data, form_page, lang_path, viewer_of
+from core.pages import client_address, form_data, form_page, found_or_404, lang_path, viewer_of
 from core.paging import parse_page
 from events.services import checkin, exports, registrations, seats
-from events.tables import Event
+from events.services import events as event_rules
 
 MANAGE = "event.manage"
 CHECK_IN = "event.check_in"
@@ -51,10 +50,7 @@ def allowed(action: str) -> Guard:
 
 
 async def _event_or_404(slug: str) -> dict[str, Any]:
-    event = await Event.select().where(Event.slug == slug).first()
-    if event is None:
-        raise NotFoundException()
-    return event
+    return found_or_404(await event_rules.get(slug))
 
 
 def _query_string(values: dict[str, str]) -> str:
@@ -173,10 +169,7 @@ async def export_xlsx(
 
 
 async def _registration_or_404(event: dict[str, Any], registration_id: int) -> dict[str, Any]:
-    found = await exports.registration(event, registration_id)
-    if found is None:
-        raise NotFoundException()
-    return found
+    return found_or_404(await exports.registration(event, registration_id))
 
 
 async def _detail(
@@ -188,7 +181,7 @@ async def _detail(
     error: ValidationFailed | None = None,
     values: dict[str, str] | None = None,
 ) -> Template:
-    questions = await exports.questions(event["id"])
+    questions = await event_rules.questions(event["id"])
     positions = await exports.waiting_positions(event["id"])
     return form_page(
         DETAIL,
@@ -213,9 +206,16 @@ async def _detail(
 async def registration_detail(
     slug: FromPath[str], registration_id: FromPath[int], back: Query = None
 ) -> Template:
+    return await _detail_page(slug, registration_id, back)
+
+
+async def _detail_page(
+    slug: str, registration_id: int, back: str | None, step: str = ""
+) -> Template:
+    """The detail page as a link from the board opens it (`step`: the form to show)."""
     event = await _event_or_404(slug)
     registration = await _registration_or_404(event, registration_id)
-    return await _detail(event, registration, back or "")
+    return await _detail(event, registration, back or "", step=step)
 
 
 async def _act(
@@ -270,9 +270,7 @@ async def approve(
 async def reject_form(
     slug: FromPath[str], registration_id: FromPath[int], back: Query = None
 ) -> Template:
-    event = await _event_or_404(slug)
-    registration = await _registration_or_404(event, registration_id)
-    return await _detail(event, registration, back or "", step="reject")
+    return await _detail_page(slug, registration_id, back, "reject")
 
 
 @post(
@@ -292,9 +290,7 @@ async def reject(
 async def cancel_confirm(
     slug: FromPath[str], registration_id: FromPath[int], back: Query = None
 ) -> Template:
-    event = await _event_or_404(slug)
-    registration = await _registration_or_404(event, registration_id)
-    return await _detail(event, registration, back or "", step="cancel")
+    return await _detail_page(slug, registration_id, back, "cancel")
 
 
 @post(

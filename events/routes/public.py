@@ -13,17 +13,15 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import File, Template
 
 from core.i18n import current_language
+from core.pages import PUBLIC_IMAGE_HEADERS, found_or_404, stored_image
 from core.paging import parse_page
 from core.settings import get_settings
-from core.uploads import stored_path
 from events import schemas
 from events.services import calendar, catalog
 from events.services.agenda import session_kind_labels
 from events.services.events import MEDIA_FOLDER, kind_labels
 from events.tables import EventKind
 
-# Stored names end in the extension of their sniffed format (core.uploads.store_image).
-_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".webp": "image/webp"}
 _CALENDAR_SUFFIX = ".ics"
 
 
@@ -39,10 +37,7 @@ def _calendar_response(content: bytes, name: str) -> Response[bytes]:
 
 
 async def _event_or_404(slug: str) -> dict:
-    event = await catalog.public_event(slug)
-    if event is None:
-        raise NotFoundException()
-    return event
+    return found_or_404(await catalog.public_event(slug))
 
 
 # --- pages under /<lang>/ --------------------------------------------------------------
@@ -121,9 +116,7 @@ async def session_calendar(slug: FromPath[str], name: FromPath[str]) -> Response
     if not name.endswith(_CALENDAR_SUFFIX) or not number.isdigit():
         raise NotFoundException()
     event = await _event_or_404(slug)
-    session = await catalog.public_session(event, int(number))
-    if session is None:
-        raise NotFoundException()
+    session = found_or_404(await catalog.public_session(event, int(number)))
     return _calendar_response(
         calendar.session_calendar(event, session, current_language()),
         calendar.filename(event["slug"], "session", number),
@@ -134,18 +127,7 @@ async def session_calendar(slug: FromPath[str], name: FromPath[str]) -> Response
 
 
 def _image(name: str) -> File:
-    path = stored_path(MEDIA_FOLDER, name)
-    if path is None or path.suffix not in _IMAGE_TYPES:
-        raise NotFoundException()
-    return File(
-        path,
-        media_type=_IMAGE_TYPES[path.suffix],
-        content_disposition_type="inline",
-        headers={
-            "Cache-Control": "public, max-age=86400",
-            "Content-Security-Policy": "default-src 'none'",
-        },
-    )
+    return stored_image(MEDIA_FOLDER, name, PUBLIC_IMAGE_HEADERS)
 
 
 @get("/media/covers/{name:str}", include_in_schema=False)

@@ -16,15 +16,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.access import Viewer, require
-from core.audit import changed_fields, record
+from core.audit import changed_fields, record, record_changes
 from core.content import Translated
 from core.db import write_transaction
 from core.errors import ValidationFailed
-from core.i18n import LANGUAGES, format_date, format_time, gettext, lazy_gettext
+from core.i18n import format_date, format_time, gettext, lazy_gettext
+from core.translated_forms import check_length, row_form_values, source_language, translated
 from core.uploads import UploadRefused, store_image
 from events.services.events import (
     MEDIA_FOLDER,
-    check_length,
     ensure_editable,
     get_by_id,
     jsonable,
@@ -32,8 +32,6 @@ from events.services.events import (
     local_input,
     plain,
     read_moment,
-    translated,
-    translated_form_values,
 )
 from events.tables import AgendaSession, SessionKind, SessionSpeaker, Speaker
 
@@ -228,10 +226,7 @@ def clean_session(
     data: dict[str, str], event: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
-    source = data.get("source_language", "")
-    if source not in LANGUAGES:
-        errors["source_language"] = gettext("Choose a language.")
-        source = "en"
+    source = source_language(data, errors)
     content = {field: translated(data, field, source) for field in SESSION_FIELDS}
     if source not in content["title"].text:
         errors[f"title_{source}"] = gettext("Enter the title in its source language.")
@@ -290,7 +285,7 @@ async def _speaker_ids(event_id: int, raw: list[str], errors: dict[str, str]) ->
 
 
 def session_form_values(session: dict[str, Any], zone: str) -> dict[str, Any]:
-    values: dict[str, Any] = translated_form_values(session, SESSION_FIELDS)
+    values: dict[str, Any] = row_form_values(session, SESSION_FIELDS)
     values.update(
         {
             "kind": session["kind"],
@@ -411,10 +406,7 @@ async def delete_session(
 
 def clean_speaker(data: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
-    source = data.get("source_language", "")
-    if source not in LANGUAGES:
-        errors["source_language"] = gettext("Choose a language.")
-        source = "en"
+    source = source_language(data, errors)
     content = {field: translated(data, field, source) for field in SPEAKER_FIELDS}
     if source not in content["name"].text:
         errors[f"name_{source}"] = gettext("Enter the name in its source language.")
@@ -434,7 +426,7 @@ def _photo(content: bytes | None, errors: dict[str, str]) -> str:
 
 
 def speaker_form_values(speaker: dict[str, Any]) -> dict[str, str]:
-    return translated_form_values(speaker, SPEAKER_FIELDS)
+    return row_form_values(speaker, SPEAKER_FIELDS)
 
 
 async def create_speaker(
@@ -484,17 +476,15 @@ async def update_speaker(
         **{field: Translated.load(speaker[field]).dump() for field in SPEAKER_FIELDS},
         "photo": speaker["photo"],
     }
-    before, after = changed_fields(before, values)
-    if after:
-        await record(
-            actor,
-            "agenda.speaker.update",
-            "speaker",
-            speaker["id"],
-            client=client,
-            before=before,
-            after=after,
-        )
+    await record_changes(
+        actor,
+        "agenda.speaker.update",
+        "speaker",
+        speaker["id"],
+        client=client,
+        before=before,
+        after=values,
+    )
 
 
 async def delete_speaker(

@@ -20,13 +20,14 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.query.functions.aggregate import Count
 
 from core.access import Viewer, require, rule
-from core.audit import changed_fields, record
+from core.audit import changed_fields, record, record_changes
 from core.content import Translated
 from core.db import engine, write_transaction
 from core.errors import ValidationFailed
 from core.i18n import LANGUAGES, current_language, gettext, lazy_gettext, ngettext
 from core.paging import Page, order, paginate
 from core.tables import Organization
+from core.translated_forms import check_length, row_form_values, source_language, translated
 from core.uploads import UploadRefused, store_image
 from events.services import registrations, seats
 from events.tables import (
@@ -165,33 +166,6 @@ def read_moment(
     return None
 
 
-# --- translated form fields -------------------------------------------------------------------
-
-
-def translated(data: dict[str, str], field: str, source: str) -> Translated:
-    """The four `<field>_<lang>` inputs of a form as one translated value."""
-    return Translated(
-        source=source, text={lang: data.get(f"{field}_{lang}", "") for lang in LANGUAGES}
-    )
-
-
-def check_length(content: Translated, field: str, limit: int, errors: dict[str, str]) -> None:
-    for lang, text in content.text.items():
-        if len(text) > limit:
-            errors[f"{field}_{lang}"] = gettext("Use at most %(num)d characters.", num=limit)
-
-
-def translated_form_values(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, str]:
-    """Translated columns of a row as `<field>_<lang>` inputs, plus the source language."""
-    values: dict[str, str] = {}
-    for index, field in enumerate(fields):
-        content = Translated.load(row[field])
-        if index == 0:
-            values["source_language"] = content.source
-        values.update({f"{field}_{lang}": content.text.get(lang, "") for lang in LANGUAGES})
-    return values
-
-
 def jsonable(values: dict[str, Any]) -> dict[str, Any]:
     """Values as the audit log can keep them: moments as ISO text, content as plain dicts."""
     out: dict[str, Any] = {}
@@ -305,10 +279,7 @@ def clean(data: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     """Turn the event form's fields into column values, and say what is wrong with them.
     `host_organization` stays a slug here; `create`/`update` resolve it."""
     errors: dict[str, str] = {}
-    source = data.get("source_language", "")
-    if source not in LANGUAGES:
-        errors["source_language"] = gettext("Choose a language.")
-        source = "en"
+    source = source_language(data, errors)
     content = {field: translated(data, field, source) for field in CONTENT_FIELDS}
     if source not in content["title"].text:
         errors[f"title_{source}"] = gettext("Enter the title in its source language.")
@@ -382,7 +353,7 @@ def _whole_number(raw: str) -> int | None:
 def form_values(event: dict[str, Any], host_slug: str = "") -> dict[str, str]:
     """An event row as the edit form's fields, times in the event's zone."""
     zone = event["timezone"]
-    values = translated_form_values(event, CONTENT_FIELDS)
+    values = row_form_values(event, CONTENT_FIELDS)
     values.update(
         {
             "slug": event["slug"],
@@ -845,10 +816,7 @@ def clean_question(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Kind, label, whether it is required and (for choices) the options of one question."""
     errors: dict[str, str] = {}
-    source = data.get("source_language", "")
-    if source not in LANGUAGES:
-        errors["source_language"] = gettext("Choose a language.")
-        source = "en"
+    source = source_language(data, errors)
     kind = data.get("kind", "")
     if kind not in {k.value for k in QuestionKind}:
         errors["kind"] = gettext("Choose a kind of question.")
@@ -899,7 +867,7 @@ def _fresh_value(taken: set[str]) -> str:
 
 
 def question_form_values(question: dict[str, Any]) -> dict[str, str]:
-    values = translated_form_values(question, ("label",))
+    values = row_form_values(question, ("label",))
     values.update({"kind": question["kind"], "required": "on" if question["required"] else ""})
     for index, option in enumerate(question["options"]):
         label = Translated.load(option["label"])
@@ -988,17 +956,15 @@ async def update_question(
         "required": question["required"],
         "options": question["options"],
     }
-    before, after = changed_fields(before, values)
-    if after:
-        await record(
-            actor,
-            "event.question.update",
-            "registration_question",
-            question["id"],
-            client=client,
-            before=before,
-            after=after,
-        )
+    await record_changes(
+        actor,
+        "event.question.update",
+        "registration_question",
+        question["id"],
+        client=client,
+        before=before,
+        after=values,
+    )
 
 
 async def remove_question(

@@ -7,19 +7,13 @@ page language and the event's time zone; exports are audit-logged.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from piccolo.query.functions.aggregate import Count
 
 from core.access import Viewer
@@ -36,14 +30,14 @@ from core.i18n import (
     zone_name,
 )
 from core.paging import Page, order, paginate
+from core.spreadsheets import Cell, Download, Sheet, download
 from core.tables import Organization
 from events.services import answers as answer_rules
-from events.services.events import registration_status_labels
+from events.services.events import questions, registration_status_labels
 from events.tables import (
     EventQuota,
     QuestionKind,
     Registration,
-    RegistrationQuestion,
     RegistrationStatus,
 )
 
@@ -58,11 +52,6 @@ SORTS = {
 DEFAULT_SORT = "-created"
 # The organization filter's value for people who registered on their own.
 INDIVIDUALS = "-"
-# Excel's own limits: a sheet name has at most 31 characters and a column at most 255 wide.
-SHEET_NAME_LIMIT = 31
-COLUMN_WIDTH_MAX = 60
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-DATE_FORMAT = "yyyy-mm-dd"
 
 
 def status_labels() -> dict[str, str]:
@@ -221,18 +210,6 @@ async def organizations(event_id: int) -> list[dict[str, Any]]:
     return rows
 
 
-async def questions(event_id: int) -> list[dict[str, Any]]:
-    rows = (
-        await RegistrationQuestion.select()
-        .where(RegistrationQuestion.event == event_id)
-        .order_by(RegistrationQuestion.position)
-        .order_by(RegistrationQuestion.id)
-    )
-    for row in rows:
-        row["options"] = _loaded(row["options"], [])
-    return rows
-
-
 # --- Reading answers -------------------------------------------------------------------------
 
 
@@ -309,17 +286,6 @@ def organization_text(row: dict[str, Any]) -> str:
 # --- Files -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Export:
-    filename: str
-    media_type: str
-    content: bytes
-
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_TYPE = "text/csv; charset=utf-8"
-
-
 def _local(value: datetime | None, zone: ZoneInfo) -> datetime | None:
     """A stored UTC moment as the event's wall-clock time (Excel has no time zones)."""
     return value.astimezone(zone).replace(tzinfo=None, microsecond=0) if value else None
@@ -341,9 +307,7 @@ def _header(zone_label: str, questions_: list[dict[str, Any]]) -> list[str]:
     ]
 
 
-def _cells(
-    row: dict[str, Any], questions_: list[dict[str, Any]], zone: ZoneInfo
-) -> list[str | date | datetime | None]:
+def _cells(row: dict[str, Any], questions_: list[dict[str, Any]], zone: ZoneInfo) -> list[Cell]:
     labels = status_labels()
     return [
         row["name"],
@@ -360,81 +324,17 @@ def _cells(
     ]
 
 
-def _csv_text(value: str | date | datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def csv_bytes(
+def sheet(
     event: dict[str, Any], questions_: list[dict[str, Any]], rows: list[dict[str, Any]]
-) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel reads Cyrillic and Chinese correctly; dates as
-    `YYYY-MM-DD HH:MM` in the event's zone (named in the header), which Excel reads as dates."""
+) -> Sheet:
+    """Every registration with every answer as a column; moments in the event's zone, which
+    the header names."""
     zone = ZoneInfo(event["timezone"])
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(_header(zone_name(event["timezone"], event["starts_at"]), questions_))
-    for row in rows:
-        writer.writerow([_csv_text(cell) for cell in _cells(row, questions_, zone)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _display_width(value: Any) -> int:
-    """Roughly how many narrow characters a value takes (Chinese characters count twice)."""
-    if isinstance(value, datetime):
-        return 16
-    if isinstance(value, date):
-        return 10
-    text = "" if value is None else str(value)
-    longest = max(text.split("\n"), key=len) if text else ""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
-
-
-def _sheet_name() -> str:
-    name = gettext("Registrations")
-    return "".join(ch for ch in name if ch not in "[]:*?/\\")[:SHEET_NAME_LIMIT] or "Sheet1"
-
-
-def xlsx_bytes(
-    event: dict[str, Any], questions_: list[dict[str, Any]], rows: list[dict[str, Any]]
-) -> bytes:
-    """One sheet: a bold, frozen header row with filters, dates as real Excel dates in the
-    event's zone, columns as wide as their content (within reason)."""
-    zone = ZoneInfo(event["timezone"])
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _sheet_name()
-    header = _header(zone_name(event["timezone"], event["starts_at"]), questions_)
-    sheet.append(header)
-    widths = [_display_width(title) for title in header]
-    for row in rows:
-        cells = _cells(row, questions_, zone)
-        sheet.append(cells)
-        widths = [max(w, _display_width(c)) for w, c in zip(widths, cells, strict=True)]
-    bold = Font(bold=True)
-    fill = PatternFill("solid", start_color="F6F3EE")
-    for cell in sheet[1]:
-        cell.font = bold
-        cell.fill = fill
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for column in sheet.iter_cols(min_row=2):
-        for cell in column:
-            if isinstance(cell.value, datetime):
-                cell.number_format = DATETIME_FORMAT
-            elif isinstance(cell.value, date):
-                cell.number_format = DATE_FORMAT
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, COLUMN_WIDTH_MAX)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(sheet.max_row, 1)}"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return Sheet(
+        title=gettext("Registrations"),
+        header=_header(zone_name(event["timezone"], event["starts_at"]), questions_),
+        rows=[_cells(row, questions_, zone) for row in rows],
+    )
 
 
 async def export(
@@ -445,16 +345,13 @@ async def export(
     actor: Viewer,
     client: str = "",
     today: date | None = None,
-) -> Export:
+) -> Download:
     """The filtered list as a file (`kind` is "csv" or "xlsx"); who exported what is logged."""
     questions_ = await questions(event["id"])
     rows = await registrations(event, filters, sort)
     day = today or datetime.now(ZoneInfo(event["timezone"])).date()
-    filename = f"{event['slug']}-registrations-{day.isoformat()}.{kind}"
-    if kind == "xlsx":
-        result = Export(filename, XLSX_TYPE, xlsx_bytes(event, questions_, rows))
-    else:
-        result = Export(filename, CSV_TYPE, csv_bytes(event, questions_, rows))
+    stem = f"{event['slug']}-registrations-{day.isoformat()}"
+    result = download(kind, stem, sheet(event, questions_, rows))
     await record(
         actor,
         "registration.export",

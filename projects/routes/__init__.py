@@ -1,8 +1,8 @@
 """Project routes, by area; each module lists its `pages` (under /<lang>/), `api` and `routes`.
 Add a module's lists here when it is added."""
 
-from projects.routes import manage, media, team
+from projects.routes import manage, media, portfolio, public, team
 
-pages = [*manage.pages, *team.pages]
+pages = [*portfolio.pages, *manage.pages, *team.pages, *public.pages]
 api: list = []
 routes = [*media.routes]

@@ -4,18 +4,29 @@ the indicators reports count. Organizers only; the rules live in projects.servic
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from litestar import Request, get, post
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from core.errors import ValidationFailed
 from core.i18n import LANGUAGES
-from core.pages import client_address, form_data, form_page, lang_path, role_required, viewer_of
+from core.pages import (
+    client_address,
+    form_data,
+    form_page,
+    found_or_404,
+    lang_path,
+    role_required,
+    uploaded_file,
+    viewer_of,
+)
 from core.paging import parse_page
-from projects.routes.loading import image_upload, project_scope, report_or_404, str_list
+from projects.routes.loading import project_scope, report_or_404, str_list
+from projects.routes.team import Roster, project_context, version_context
 from projects.services import files, indicators, milestones, projects, reports, vocabulary
 from projects.services.projects import PartnerChoice, ProjectScope
 
@@ -25,6 +36,7 @@ TEAM = "projects/manage/team.html"
 CONFIRM = "projects/manage/confirm.html"
 REVIEW = "projects/manage/review.html"
 INDICATOR_FORM = "projects/manage/indicator_form.html"
+ROSTER = Roster(TEAM, CONFIRM, root="manage/projects", suggested_role="lead")
 
 Query = Annotated[str | None, QueryParameter()]
 
@@ -101,24 +113,33 @@ async def project_new() -> Template:
     return form_page(PROJECT_FORM, values=values, **await _form_context(None, values))
 
 
-@post("/manage/projects/new", guards=ADMINS)
-async def project_create(request: Request) -> Template | Redirect:
+async def _save_project(
+    request: Request, current: ProjectScope | None, save: Callable[..., Awaitable[str]]
+) -> Template | Redirect:
+    """`save(data, countries=…, chosen=…, logo=…, client=…)` creates or updates the project;
+    on to its overview, or the form again with the reasons."""
     data, lists = await _project_form_input(request)
     try:
-        slug = await projects.create(
-            viewer_of(request),
+        slug = await save(
             data,
             countries=lists["countries"],
             chosen=_chosen(lists),
-            logo=await image_upload(request, "logo"),
+            logo=await uploaded_file(request, "logo"),
             client=client_address(request),
         )
     except ValidationFailed as error:
         values = {**data, **lists}
         return form_page(
-            PROJECT_FORM, error=error, values=values, **await _form_context(None, values)
+            PROJECT_FORM, error=error, values=values, **await _form_context(current, values)
         )
     return Redirect(_path(slug, "?saved=1"), status_code=303)
+
+
+@post("/manage/projects/new", guards=ADMINS)
+async def project_create(request: Request) -> Template | Redirect:
+    return await _save_project(
+        request, None, functools.partial(projects.create, viewer_of(request))
+    )
 
 
 @get("/manage/projects/{slug:str}/edit", guards=ADMINS)
@@ -131,36 +152,21 @@ async def project_edit(request: Request, slug: FromPath[str]) -> Template:
 @post("/manage/projects/{slug:str}/edit", guards=ADMINS)
 async def project_update(request: Request, slug: FromPath[str]) -> Template | Redirect:
     current = await project_scope(request, slug, "project.settings")
-    data, lists = await _project_form_input(request)
-    try:
-        new_slug = await projects.update(
-            viewer_of(request),
-            current,
-            data,
-            countries=lists["countries"],
-            chosen=_chosen(lists),
-            logo=await image_upload(request, "logo"),
-            client=client_address(request),
-        )
-    except ValidationFailed as error:
-        values = {**data, **lists}
-        return form_page(
-            PROJECT_FORM, error=error, values=values, **await _form_context(current, values)
-        )
-    return Redirect(_path(new_slug, "?saved=1"), status_code=303)
+    update = functools.partial(projects.update, viewer_of(request), current)
+    return await _save_project(request, current, update)
 
 
 # --- the overview --------------------------------------------------------------------------------
 
 
-@get("/manage/projects/{slug:str}/", guards=ADMINS)
-async def project_overview(request: Request, slug: FromPath[str]) -> Template:
-    current = await project_scope(request, slug, "project.settings")
-    await reports.ensure_reports(current.project)
+async def _overview(
+    current: ProjectScope, values: dict[str, str], error: ValidationFailed | None = None
+) -> Template:
     rows = await milestones.list_for(current.id)
     return form_page(
         "projects/manage/overview.html",
-        values={"source_language": viewer_of(request).language},
+        error=error,
+        values=values,
         current=current,
         project=current.project,
         partners=await projects.partners(current.id),
@@ -173,6 +179,13 @@ async def project_overview(request: Request, slug: FromPath[str]) -> Template:
     )
 
 
+@get("/manage/projects/{slug:str}/", guards=ADMINS)
+async def project_overview(request: Request, slug: FromPath[str]) -> Template:
+    current = await project_scope(request, slug, "project.settings")
+    await reports.ensure_reports(current.project)
+    return await _overview(current, {"source_language": viewer_of(request).language})
+
+
 @post("/manage/projects/{slug:str}/images", guards=ADMINS)
 async def image_add(request: Request, slug: FromPath[str]) -> Template | Redirect:
     current = await project_scope(request, slug, "project.settings")
@@ -181,34 +194,18 @@ async def image_add(request: Request, slug: FromPath[str]) -> Template | Redirec
         await projects.add_image(
             viewer_of(request),
             current,
-            await image_upload(request, "image"),
+            await uploaded_file(request, "image"),
             data,
             client_address(request),
         )
     except ValidationFailed as error:
-        rows = await milestones.list_for(current.id)
-        return form_page(
-            "projects/manage/overview.html",
-            error=error,
-            values=data,
-            current=current,
-            project=current.project,
-            partners=await projects.partners(current.id),
-            team=await projects.team(current.id),
-            milestones=rows,
-            summary=milestones.summary(rows),
-            reports=await reports.list_for(current.id),
-            images=await projects.images(current.id),
-            **_labels(),
-        )
+        return await _overview(current, data, error)
     return Redirect(_path(current, "?saved=1#images"), status_code=303)
 
 
 async def _image_or_404(current: ProjectScope, image_id: int) -> dict[str, Any]:
-    found = next((i for i in await projects.images(current.id) if i["id"] == image_id), None)
-    if found is None:
-        raise NotFoundException()
-    return found
+    images = await projects.images(current.id)
+    return found_or_404(next((i for i in images if i["id"] == image_id), None))
 
 
 @get("/manage/projects/{slug:str}/images/{image_id:int}/remove", guards=ADMINS)
@@ -238,43 +235,19 @@ async def image_remove(request: Request, slug: FromPath[str], image_id: FromPath
     return Redirect(_path(current, "?saved=1#images"), status_code=303)
 
 
-# --- the team ------------------------------------------------------------------------------------
-
-
-async def _team_context(current: ProjectScope) -> dict[str, Any]:
-    return {
-        "current": current,
-        "project": current.project,
-        "team": await projects.team(current.id),
-        **_labels(),
-    }
+# --- the team (the same pages as the team's own, see projects.routes.team.Roster) ----------------
 
 
 @get("/manage/projects/{slug:str}/team", guards=ADMINS)
 async def team_page(request: Request, slug: FromPath[str]) -> Template:
     current = await project_scope(request, slug, "project.manage_team")
-    return form_page(
-        TEAM, values={"role": "lead", "language": "ru"}, **await _team_context(current)
-    )
+    return await ROSTER.page(current, {"role": ROSTER.suggested_role, "language": "ru"})
 
 
 @post("/manage/projects/{slug:str}/team", guards=ADMINS)
 async def team_add(request: Request, slug: FromPath[str]) -> Template | Redirect:
     current = await project_scope(request, slug, "project.manage_team")
-    data = await form_data(request)
-    try:
-        await projects.add_member(
-            viewer_of(request),
-            current,
-            email=data.get("email", ""),
-            role=data.get("role", ""),
-            name=data.get("name", ""),
-            language=data.get("language", ""),
-            client=client_address(request),
-        )
-    except ValidationFailed as error:
-        return form_page(TEAM, error=error, values=data, **await _team_context(current))
-    return Redirect(_path(current, "team?added=1"), status_code=303)
+    return await ROSTER.add(request, current)
 
 
 @post("/manage/projects/{slug:str}/team/{member_id:int}/role", guards=ADMINS)
@@ -282,21 +255,7 @@ async def team_role(
     request: Request, slug: FromPath[str], member_id: FromPath[int]
 ) -> Template | Redirect:
     current = await project_scope(request, slug, "project.manage_team")
-    data = await form_data(request)
-    try:
-        await projects.set_role(
-            viewer_of(request), current, member_id, data.get("role", ""), client_address(request)
-        )
-    except ValidationFailed as error:
-        return form_page(TEAM, error=error, values={"role": "lead"}, **await _team_context(current))
-    return Redirect(_path(current, "team?saved=1"), status_code=303)
-
-
-async def _member_or_404(current: ProjectScope, member_id: int) -> dict[str, Any]:
-    found = await projects.member(current, member_id)
-    if found is None:
-        raise NotFoundException()
-    return found
+    return await ROSTER.change_role(request, current, member_id)
 
 
 @get("/manage/projects/{slug:str}/team/{member_id:int}/remove", guards=ADMINS)
@@ -304,18 +263,7 @@ async def team_remove_confirm(
     request: Request, slug: FromPath[str], member_id: FromPath[int]
 ) -> Template:
     current = await project_scope(request, slug, "project.manage_team")
-    found = await _member_or_404(current, member_id)
-    return Template(
-        CONFIRM,
-        context={
-            "current": current,
-            "project": current.project,
-            "kind": "remove_member",
-            "member": found,
-            "back": _path(current, "team"),
-            "errors": {},
-        },
-    )
+    return await ROSTER.remove_confirm(current, member_id)
 
 
 @post("/manage/projects/{slug:str}/team/{member_id:int}/remove", guards=ADMINS)
@@ -323,25 +271,7 @@ async def team_remove(
     request: Request, slug: FromPath[str], member_id: FromPath[int]
 ) -> Template | Redirect:
     current = await project_scope(request, slug, "project.manage_team")
-    found = await _member_or_404(current, member_id)
-    try:
-        await projects.remove_member(
-            viewer_of(request), current, member_id, client_address(request)
-        )
-    except ValidationFailed as error:
-        return Template(
-            CONFIRM,
-            status_code=409,
-            context={
-                "current": current,
-                "project": current.project,
-                "kind": "remove_member",
-                "member": found,
-                "back": _path(current, "team"),
-                "errors": error.errors,
-            },
-        )
-    return Redirect(_path(current, "team?removed=1"), status_code=303)
+    return await ROSTER.remove(request, current, member_id)
 
 
 # --- reviewing a report --------------------------------------------------------------------------
@@ -349,28 +279,20 @@ async def team_remove(
 
 async def _review_context(current: ProjectScope, report: dict[str, Any]) -> dict[str, Any]:
     entries = await indicators.catalog(include_inactive=True)
-    shown = (
-        await reports.version(report["id"], report["current_version"])
-        if report["current_version"]
-        else None
-    )
+    shown = await reports.latest_version(report)
     report_files = await files.for_report(report["id"])
     history = await reports.versions(report["id"])
     # What changed since the version the bureau last saw submitted (if any).
     earlier = next(
         (v for v in history if v["submitted"] and shown and v["number"] < shown["number"]), None
     )
-    return {
-        "current": current,
-        "project": current.project,
-        "report": report,
-        "shown": shown,
-        "shown_indicators": indicators.labelled(shown["indicators"], entries) if shown else [],
-        "shown_files": files.in_version(report_files, shown["number"]) if shown else [],
-        "comments": await reports.comments(report["id"]),
-        "since": reports.diff(earlier, shown, report_files, entries) if earlier and shown else None,
-        **_labels(),
-    }
+    return project_context(
+        current,
+        report=report,
+        **version_context(shown, entries, report_files),
+        comments=await reports.comments(report["id"]),
+        since=reports.diff(earlier, shown, report_files, entries) if earlier and shown else None,
+    )
 
 
 @get("/manage/projects/{slug:str}/reports/{period:str}/", guards=ADMINS)
@@ -437,16 +359,18 @@ async def indicator_create(request: Request) -> Template | Redirect:
 
 
 async def _indicator_or_404(key: str) -> dict[str, Any]:
-    found = await indicators.get(key)
-    if found is None:
-        raise NotFoundException()
-    return found
+    return found_or_404(await indicators.get(key))
+
+
+async def _catalog_entry(key: str) -> indicators.Entry | None:
+    entries = await indicators.catalog(include_inactive=True)
+    return next((e for e in entries if e.key == key), None)
 
 
 @get("/manage/projects/indicators/{key:str}/edit", guards=ADMINS)
 async def indicator_edit(key: FromPath[str]) -> Template:
     row = await _indicator_or_404(key)
-    entry = next((e for e in await indicators.catalog(include_inactive=True) if e.key == key), None)
+    entry = await _catalog_entry(key)
     return form_page(
         INDICATOR_FORM,
         values=indicators.form_values(row),
@@ -463,9 +387,7 @@ async def indicator_update(request: Request, key: FromPath[str]) -> Template | R
     try:
         await indicators.update(viewer_of(request), row, data, client_address(request))
     except ValidationFailed as error:
-        entry = next(
-            (e for e in await indicators.catalog(include_inactive=True) if e.key == key), None
-        )
+        entry = await _catalog_entry(key)
         return form_page(
             INDICATOR_FORM, error=error, values=data, indicator=row, entry=entry, **_labels()
         )
@@ -473,7 +395,6 @@ async def indicator_update(request: Request, key: FromPath[str]) -> Template | R
 
 
 pages = [
-    project_list,
     project_new,
     project_create,
     project_edit,

@@ -4,16 +4,24 @@ team itself. Only the project's team (and organizers) get past the 404."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Request, get, post
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
 from litestar.response import File, Redirect, Template
 
 from core.errors import ValidationFailed
 from core.i18n import LANGUAGES
-from core.pages import client_address, form_data, form_page, lang_path, signed_in, viewer_of
+from core.pages import (
+    client_address,
+    form_data,
+    form_page,
+    found_or_404,
+    lang_path,
+    signed_in,
+    viewer_of,
+)
 from projects.routes.loading import int_list, project_scope, report_or_404, uploads
 from projects.services import files, indicators, milestones, projects, reports, vocabulary
 from projects.services.forms import EditConflict
@@ -32,13 +40,25 @@ def _path(current: ProjectScope, rest: str = "") -> str:
     return lang_path(f"account/projects/{current.slug}/{rest}")
 
 
-def _context(current: ProjectScope, **extra: Any) -> dict[str, Any]:
+def project_context(current: ProjectScope, **extra: Any) -> dict[str, Any]:
+    """What every page about one project shows: the project, its labels and languages."""
     return {
         "current": current,
         "project": current.project,
         "labels": vocabulary.all_labels(),
         "content_languages": LANGUAGES,
         **extra,
+    }
+
+
+def version_context(
+    shown: dict[str, Any] | None, entries: list[Any], report_files: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """One report version (or none yet) with its labelled indicators and its files."""
+    return {
+        "shown": shown,
+        "shown_indicators": indicators.labelled(shown["indicators"], entries) if shown else [],
+        "shown_files": files.in_version(report_files, shown["number"]) if shown else [],
     }
 
 
@@ -62,7 +82,7 @@ async def project_home(request: Request, slug: FromPath[str]) -> Template:
     rows = await milestones.list_for(current.id)
     return Template(
         "projects/team/project.html",
-        context=_context(
+        context=project_context(
             current,
             milestones=rows,
             summary=milestones.summary(rows),
@@ -77,20 +97,25 @@ async def project_home(request: Request, slug: FromPath[str]) -> Template:
 
 
 async def _milestone_or_404(current: ProjectScope, milestone_id: int) -> dict[str, Any]:
-    row = await milestones.get(current, milestone_id)
-    if row is None:
-        raise NotFoundException()
-    return row
+    return found_or_404(await milestones.get(current, milestone_id))
+
+
+def _milestone_form(
+    current: ProjectScope,
+    milestone: dict[str, Any] | None,
+    values: dict[str, Any],
+    error: ValidationFailed | None = None,
+    status_code: int = 200,
+    **extra: Any,
+) -> Template:
+    context = project_context(current, milestone=milestone, accept=files.ACCEPT, **extra)
+    return form_page(MILESTONE_FORM, error=error, values=values, status_code=status_code, **context)
 
 
 @get("/account/projects/{slug:str}/milestones/new", guards=SIGNED_IN)
 async def milestone_new(request: Request, slug: FromPath[str]) -> Template:
     current = await project_scope(request, slug, "project.edit")
-    return form_page(
-        MILESTONE_FORM,
-        values=milestones.new_form_values(viewer_of(request)),
-        **_context(current, milestone=None, accept=files.ACCEPT),
-    )
+    return _milestone_form(current, None, milestones.new_form_values(viewer_of(request)))
 
 
 @post(
@@ -110,12 +135,7 @@ async def milestone_create(request: Request, slug: FromPath[str]) -> Template | 
             client_address(request),
         )
     except ValidationFailed as error:
-        return form_page(
-            MILESTONE_FORM,
-            error=error,
-            values=data,
-            **_context(current, milestone=None, accept=files.ACCEPT),
-        )
+        return _milestone_form(current, None, data, error)
     return Redirect(_path(current, "?saved=1#milestones"), status_code=303)
 
 
@@ -125,11 +145,7 @@ async def milestone_edit(
 ) -> Template:
     current = await project_scope(request, slug, "project.edit")
     row = await _milestone_or_404(current, milestone_id)
-    return form_page(
-        MILESTONE_FORM,
-        values=milestones.form_values(row),
-        **_context(current, milestone=row, accept=files.ACCEPT),
-    )
+    return _milestone_form(current, row, milestones.form_values(row))
 
 
 @post(
@@ -153,22 +169,11 @@ async def milestone_update(
             client_address(request),
         )
     except EditConflict as conflict:
-        return form_page(
-            MILESTONE_FORM,
-            error=conflict,
-            values={**data, "version": str(conflict.current_version)},
-            status_code=409,
-            **_context(
-                current, milestone=conflict.current, conflict=conflict.current, accept=files.ACCEPT
-            ),
-        )
+        values = {**data, "version": str(conflict.current_version)}
+        their = conflict.current
+        return _milestone_form(current, their, values, conflict, status_code=409, conflict=their)
     except ValidationFailed as error:
-        return form_page(
-            MILESTONE_FORM,
-            error=error,
-            values=data,
-            **_context(current, milestone=row, accept=files.ACCEPT),
-        )
+        return _milestone_form(current, row, data, error)
     return Redirect(_path(current, "?saved=1#milestones"), status_code=303)
 
 
@@ -176,10 +181,7 @@ async def _milestone_file(
     current: ProjectScope, milestone_id: int, file_id: int
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     row = await _milestone_or_404(current, milestone_id)
-    found = next((f for f in row["files"] if f["id"] == file_id), None)
-    if found is None:
-        raise NotFoundException()
-    return row, found
+    return row, found_or_404(next((f for f in row["files"] if f["id"] == file_id), None))
 
 
 @get(
@@ -193,7 +195,7 @@ async def milestone_file_confirm(
     row, found = await _milestone_file(current, milestone_id, file_id)
     return Template(
         CONFIRM,
-        context=_context(
+        context=project_context(
             current,
             kind="remove_file",
             subject=found["original_name"],
@@ -221,18 +223,12 @@ async def milestone_file_remove(
 
 async def _report_context(current: ProjectScope, report: dict[str, Any]) -> dict[str, Any]:
     entries = await indicators.catalog(include_inactive=True)
-    shown = (
-        await reports.version(report["id"], report["current_version"])
-        if report["current_version"]
-        else None
-    )
+    shown = await reports.latest_version(report)
     report_files = await files.for_report(report["id"])
-    return _context(
+    return project_context(
         current,
         report=report,
-        shown=shown,
-        shown_indicators=indicators.labelled(shown["indicators"], entries) if shown else [],
-        shown_files=files.in_version(report_files, shown["number"]) if shown else [],
+        **version_context(shown, entries, report_files),
         comments=await reports.comments(report["id"]),
         version_count=report["current_version"],
     )
@@ -249,7 +245,7 @@ async def _report_form_context(
     current: ProjectScope, report: dict[str, Any], **extra: Any
 ) -> dict[str, Any]:
     report_files = await files.for_report(report["id"])
-    return _context(
+    return project_context(
         current,
         report=report,
         entries=await indicators.catalog(),
@@ -265,11 +261,7 @@ async def report_edit(
 ) -> Template | Redirect:
     current = await project_scope(request, slug, "project.edit")
     report = await report_or_404(current, period)
-    latest = (
-        await reports.version(report["id"], report["current_version"])
-        if report["current_version"]
-        else None
-    )
+    latest = await reports.latest_version(report)
     if not report["editable"]:
         return Redirect(_path(current, f"reports/{report['period']}/?locked=1"), status_code=303)
     return form_page(
@@ -329,17 +321,25 @@ async def report_submit_confirm(
     request: Request, slug: FromPath[str], period: FromPath[str]
 ) -> Template:
     current = await project_scope(request, slug, "project.edit")
-    report = await report_or_404(current, period)
+    return _submit_confirm(current, await report_or_404(current, period))
+
+
+def _submit_confirm(
+    current: ProjectScope,
+    report: dict[str, Any],
+    error: ValidationFailed | None = None,
+) -> Template:
     return Template(
         CONFIRM,
-        context=_context(
+        status_code=(409 if isinstance(error, EditConflict) else 400) if error else 200,
+        context=project_context(
             current,
             kind="submit",
             report=report,
             subject=report["label"],
             version=report["current_version"],
             back=_path(current, f"reports/{report['period']}/"),
-            errors={},
+            errors=error.errors if error else {},
         ),
     )
 
@@ -356,19 +356,7 @@ async def report_submit(
             viewer_of(request), current, report, data.get("version"), client_address(request)
         )
     except ValidationFailed as error:
-        return Template(
-            CONFIRM,
-            status_code=409 if isinstance(error, EditConflict) else 400,
-            context=_context(
-                current,
-                kind="submit",
-                report=report,
-                subject=report["label"],
-                version=report["current_version"],
-                back=_path(current, f"reports/{report['period']}/"),
-                errors=error.errors,
-            ),
-        )
+        return _submit_confirm(current, report, error)
     return Redirect(_path(current, f"reports/{report['period']}/?submitted=1"), status_code=303)
 
 
@@ -378,7 +366,7 @@ async def report_versions(request: Request, slug: FromPath[str], period: FromPat
     report = await report_or_404(current, period)
     return Template(
         "projects/team/versions.html",
-        context=_context(
+        context=project_context(
             current,
             report=report,
             versions=await reports.versions(report["id"]),
@@ -393,19 +381,13 @@ async def report_version(
 ) -> Template:
     current = await project_scope(request, slug, "project.view")
     report = await report_or_404(current, period)
-    shown = await reports.version(report["id"], number)
-    if shown is None:
-        raise NotFoundException()
+    shown = found_or_404(await reports.version(report["id"], number))
     entries = await indicators.catalog(include_inactive=True)
     report_files = await files.for_report(report["id"])
     return Template(
         "projects/team/version.html",
-        context=_context(
-            current,
-            report=report,
-            shown=shown,
-            shown_indicators=indicators.labelled(shown["indicators"], entries),
-            shown_files=files.in_version(report_files, number),
+        context=project_context(
+            current, report=report, **version_context(shown, entries, report_files)
         ),
     )
 
@@ -435,13 +417,12 @@ async def report_compare(
     a = _version_number(older, max(1, latest - 1))
     b = _version_number(newer, latest)
     a, b = min(a, b), max(a, b)
-    first, second = await reports.version(report["id"], a), await reports.version(report["id"], b)
-    if first is None or second is None:
-        raise NotFoundException()
+    first = found_or_404(await reports.version(report["id"], a))
+    second = found_or_404(await reports.version(report["id"], b))
     entries = await indicators.catalog(include_inactive=True)
     return Template(
         "projects/team/diff.html",
-        context=_context(
+        context=project_context(
             current,
             report=report,
             changes=reports.diff(first, second, await files.for_report(report["id"]), entries),
@@ -456,9 +437,7 @@ async def report_compare(
 @get("/account/projects/{slug:str}/files/{file_id:int}", guards=SIGNED_IN)
 async def download(request: Request, slug: FromPath[str], file_id: FromPath[int]) -> File:
     current = await project_scope(request, slug, "project.view")
-    found = await files.download(viewer_of(request), current, file_id)
-    if found is None:
-        raise NotFoundException()
+    found = found_or_404(await files.download(viewer_of(request), current, file_id))
     return File(
         found.path,
         filename=found.name,
@@ -475,38 +454,118 @@ async def download(request: Request, slug: FromPath[str], file_id: FromPath[int]
 # --- the team ------------------------------------------------------------------------------------
 
 
-async def _team_context(current: ProjectScope, **extra: Any) -> dict[str, Any]:
-    return _context(current, team=await projects.team(current.id), **extra)
+@dataclass(frozen=True)
+class Roster:
+    """The team list and its forms (add someone, change a role, take someone off) with the
+    same steps for the team (under /account/) and the bureau (under /manage/); each side has
+    its own templates, address and the role its form suggests."""
+
+    template: str
+    confirm: str
+    root: str  # the address of a project's pages without its slug, e.g. "account/projects"
+    suggested_role: str
+
+    def path(self, current: ProjectScope, rest: str = "") -> str:
+        return lang_path(f"{self.root}/{current.slug}/{rest}")
+
+    async def page(
+        self,
+        current: ProjectScope,
+        values: dict[str, str],
+        error: ValidationFailed | None = None,
+    ) -> Template:
+        team = await projects.team(current.id)
+        return form_page(
+            self.template, error=error, values=values, **project_context(current, team=team)
+        )
+
+    async def add(self, request: Request, current: ProjectScope) -> Template | Redirect:
+        data = await form_data(request)
+        try:
+            await projects.add_member(
+                viewer_of(request),
+                current,
+                email=data.get("email", ""),
+                role=data.get("role", ""),
+                name=data.get("name", ""),
+                language=data.get("language", ""),
+                client=client_address(request),
+            )
+        except ValidationFailed as error:
+            return await self.page(current, data, error)
+        return Redirect(self.path(current, "team?added=1"), status_code=303)
+
+    async def change_role(
+        self, request: Request, current: ProjectScope, member_id: int
+    ) -> Template | Redirect:
+        data = await form_data(request)
+        try:
+            await projects.set_role(
+                viewer_of(request),
+                current,
+                member_id,
+                data.get("role", ""),
+                client_address(request),
+            )
+        except ValidationFailed as error:
+            return await self.page(current, {"role": self.suggested_role}, error)
+        return Redirect(self.path(current, "team?saved=1"), status_code=303)
+
+    def _confirm(
+        self,
+        current: ProjectScope,
+        member: dict[str, Any],
+        errors: dict[str, str],
+        status_code: int = 200,
+    ) -> Template:
+        return Template(
+            self.confirm,
+            status_code=status_code,
+            context=project_context(
+                current,
+                kind="remove_member",
+                subject=member["name"] or member["email"],
+                member=member,
+                back=self.path(current, "team"),
+                errors=errors,
+            ),
+        )
+
+    async def remove_confirm(self, current: ProjectScope, member_id: int) -> Template:
+        return self._confirm(current, await _member_or_404(current, member_id), {})
+
+    async def remove(
+        self, request: Request, current: ProjectScope, member_id: int
+    ) -> Template | Redirect:
+        found = await _member_or_404(current, member_id)
+        viewer = viewer_of(request)
+        try:
+            await projects.remove_member(viewer, current, member_id, client_address(request))
+        except ValidationFailed as error:
+            return self._confirm(current, found, error.errors, status_code=409)
+        if found["user_id"] == viewer.id and not viewer.is_admin:
+            return Redirect(lang_path("account/projects/?left=1"), status_code=303)
+        return Redirect(self.path(current, "team?removed=1"), status_code=303)
+
+
+async def _member_or_404(current: ProjectScope, member_id: int) -> dict[str, Any]:
+    return found_or_404(await projects.member(current, member_id))
+
+
+ROSTER = Roster(TEAM, CONFIRM, root="account/projects", suggested_role="member")
 
 
 @get("/account/projects/{slug:str}/team", guards=SIGNED_IN)
 async def team_page(request: Request, slug: FromPath[str]) -> Template:
     current = await project_scope(request, slug, "project.view")
-    viewer = viewer_of(request)
-    return form_page(
-        TEAM,
-        values={"role": "member", "language": viewer.language},
-        **await _team_context(current),
-    )
+    values = {"role": ROSTER.suggested_role, "language": viewer_of(request).language}
+    return await ROSTER.page(current, values)
 
 
 @post("/account/projects/{slug:str}/team", guards=SIGNED_IN)
 async def team_add(request: Request, slug: FromPath[str]) -> Template | Redirect:
     current = await project_scope(request, slug, "project.manage_team")
-    data = await form_data(request)
-    try:
-        await projects.add_member(
-            viewer_of(request),
-            current,
-            email=data.get("email", ""),
-            role=data.get("role", ""),
-            name=data.get("name", ""),
-            language=data.get("language", ""),
-            client=client_address(request),
-        )
-    except ValidationFailed as error:
-        return form_page(TEAM, error=error, values=data, **await _team_context(current))
-    return Redirect(_path(current, "team?added=1"), status_code=303)
+    return await ROSTER.add(request, current)
 
 
 @post("/account/projects/{slug:str}/team/{member_id:int}/role", guards=SIGNED_IN)
@@ -514,26 +573,7 @@ async def team_role(
     request: Request, slug: FromPath[str], member_id: FromPath[int]
 ) -> Template | Redirect:
     current = await project_scope(request, slug, "project.manage_team")
-    data = await form_data(request)
-    try:
-        await projects.set_role(
-            viewer_of(request), current, member_id, data.get("role", ""), client_address(request)
-        )
-    except ValidationFailed as error:
-        return form_page(
-            TEAM,
-            error=error,
-            values={"role": "member"},
-            **await _team_context(current),
-        )
-    return Redirect(_path(current, "team?saved=1"), status_code=303)
-
-
-async def _member_or_404(current: ProjectScope, member_id: int) -> dict[str, Any]:
-    found = await projects.member(current, member_id)
-    if found is None:
-        raise NotFoundException()
-    return found
+    return await ROSTER.change_role(request, current, member_id)
 
 
 @get("/account/projects/{slug:str}/team/{member_id:int}/remove", guards=SIGNED_IN)
@@ -541,18 +581,7 @@ async def team_remove_confirm(
     request: Request, slug: FromPath[str], member_id: FromPath[int]
 ) -> Template:
     current = await project_scope(request, slug, "project.manage_team")
-    found = await _member_or_404(current, member_id)
-    return Template(
-        CONFIRM,
-        context=_context(
-            current,
-            kind="remove_member",
-            subject=found["name"] or found["email"],
-            member=found,
-            back=_path(current, "team"),
-            errors={},
-        ),
-    )
+    return await ROSTER.remove_confirm(current, member_id)
 
 
 @post("/account/projects/{slug:str}/team/{member_id:int}/remove", guards=SIGNED_IN)
@@ -560,26 +589,7 @@ async def team_remove(
     request: Request, slug: FromPath[str], member_id: FromPath[int]
 ) -> Template | Redirect:
     current = await project_scope(request, slug, "project.manage_team")
-    found = await _member_or_404(current, member_id)
-    viewer = viewer_of(request)
-    try:
-        await projects.remove_member(viewer, current, member_id, client_address(request))
-    except ValidationFailed as error:
-        return Template(
-            CONFIRM,
-            status_code=409,
-            context=_context(
-                current,
-                kind="remove_member",
-                subject=found["name"] or found["email"],
-                member=found,
-                back=_path(current, "team"),
-                errors=error.errors,
-            ),
-        )
-    if found["user_id"] == viewer.id and not viewer.is_admin:
-        return Redirect(lang_path("account/projects/?left=1"), status_code=303)
-    return Redirect(_path(current, "team?removed=1"), status_code=303)
+    return await ROSTER.remove(request, current, member_id)
 
 
 pages = [

@@ -1,5 +1,6 @@
-"""Reading form fields into project values (translated content, dates, numbers, links), and
-the refusal a save gets when someone else saved the same thing first."""
+"""Reading form fields into project values (dates, numbers, links; translated content is read
+by core.translated_forms), and the refusal a save gets when someone else saved the same thing
+first."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from core.content import Translated
 from core.errors import ValidationFailed
-from core.i18n import LANGUAGES, gettext
+from core.i18n import gettext
 
 URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 URL_MAX = 500
@@ -34,39 +35,6 @@ class Upload:
 
     name: str
     content: bytes
-
-
-def source_language(data: dict[str, str], errors: dict[str, str]) -> str:
-    source = data.get("source_language", "")
-    if source not in LANGUAGES:
-        errors["source_language"] = gettext("Choose a language.")
-        return "en"
-    return source
-
-
-def translated(data: dict[str, str], field: str, source: str) -> Translated:
-    """The four `<field>_<lang>` inputs of a form as one translated value."""
-    return Translated(
-        source=source, text={lang: data.get(f"{field}_{lang}", "") for lang in LANGUAGES}
-    )
-
-
-def check_length(content: Translated, field: str, limit: int, errors: dict[str, str]) -> None:
-    for lang, text in content.text.items():
-        if len(text) > limit:
-            errors[f"{field}_{lang}"] = gettext("Use at most %(num)d characters.", num=limit)
-
-
-def require_source_text(content: Translated, field: str, errors: dict[str, str]) -> None:
-    if content.source not in content.text:
-        errors[f"{field}_{content.source}"] = gettext(
-            "Enter the text in the language it is written first in."
-        )
-
-
-def translated_form_values(content: Any, field: str) -> dict[str, str]:
-    loaded = Translated.load(content)
-    return {f"{field}_{lang}": loaded.text.get(lang, "") for lang in LANGUAGES}
 
 
 def read_date(

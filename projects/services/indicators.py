@@ -8,8 +8,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from core import translated_forms
 from core.access import Viewer, require, rule
-from core.audit import changed_fields, record
+from core.audit import record, record_changes
 from core.content import Translated
 from core.db import write_transaction
 from core.errors import ValidationFailed
@@ -125,9 +126,7 @@ async def get(key: str) -> dict[str, Any] | None:
 def form_values(row: dict[str, Any]) -> dict[str, str]:
     return {
         "key": row["key"],
-        "source_language": Translated.load(row["label"]).source,
-        **forms.translated_form_values(row["label"], "label"),
-        **forms.translated_form_values(row["unit"], "unit"),
+        **translated_forms.row_form_values(row, ("label", "unit")),
         "position": str(row["position"]),
         "active": "on" if row["active"] else "",
     }
@@ -138,12 +137,12 @@ def _clean(data: dict[str, str], *, builtin: bool) -> tuple[dict[str, Any], dict
     values: dict[str, Any] = {"active": data.get("active") == "on"}
     if builtin:
         return values, errors  # a built-in's words come from the catalogs
-    source = forms.source_language(data, errors)
-    label = forms.translated(data, "label", source)
-    unit = forms.translated(data, "unit", source)
-    forms.require_source_text(label, "label", errors)
-    forms.check_length(label, "label", LABEL_MAX, errors)
-    forms.check_length(unit, "unit", UNIT_MAX, errors)
+    source = translated_forms.source_language(data, errors)
+    label = translated_forms.translated(data, "label", source)
+    unit = translated_forms.translated(data, "unit", source)
+    translated_forms.require_source_text(label, "label", errors)
+    translated_forms.check_length(label, "label", LABEL_MAX, errors)
+    translated_forms.check_length(unit, "unit", UNIT_MAX, errors)
     try:
         position = int(data.get("position", "0") or "0")
         if not 0 <= position <= 1000:
@@ -188,17 +187,15 @@ async def update(
     comparable = {
         k: (Translated.load(v).dump() if k in ("label", "unit") else v) for k, v in current.items()
     }
-    before, after = changed_fields(comparable, values)
-    if after:
-        await record(
-            actor,
-            "indicator.update",
-            "indicator",
-            current["key"],
-            client=client,
-            before=before,
-            after=after,
-        )
+    await record_changes(
+        actor,
+        "indicator.update",
+        "indicator",
+        current["key"],
+        client=client,
+        before=comparable,
+        after=values,
+    )
 
 
 async def rows() -> list[dict[str, Any]]:

@@ -13,10 +13,9 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
-from core import outbox
+from core import outbox, translated_forms
 from core.access import Viewer, require
 from core.audit import changed_fields, record
-from core.content import Translated
 from core.db import write_transaction
 from core.errors import ValidationFailed
 from core.i18n import LANGUAGES, N_, format_date, gettext, language
@@ -101,8 +100,7 @@ def new_form_values(viewer: Viewer) -> dict[str, str]:
 
 def form_values(row: dict[str, Any]) -> dict[str, str]:
     return {
-        "source_language": Translated.load(row["title"]).source,
-        **forms.translated_form_values(row["title"], "title"),
+        **translated_forms.row_form_values(row, ("title",)),
         "due_on": row["due_on"].isoformat(),
         "status": row["status"],
         "percent": str(row["percent"]),
@@ -113,13 +111,13 @@ def form_values(row: dict[str, Any]) -> dict[str, str]:
 
 def clean(data: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
-    source = forms.source_language(data, errors)
-    title = forms.translated(data, "title", source)
+    source = translated_forms.source_language(data, errors)
+    title = translated_forms.translated(data, "title", source)
     if not title:
         errors[f"title_{source}"] = gettext("Enter a title.")
     else:
-        forms.require_source_text(title, "title", errors)
-    forms.check_length(title, "title", TITLE_MAX, errors)
+        translated_forms.require_source_text(title, "title", errors)
+    translated_forms.check_length(title, "title", TITLE_MAX, errors)
     due_on = forms.read_date(data, "due_on", errors, required=True)
     status = data.get("status", "")
     if status not in {s.value for s in MilestoneStatus}:

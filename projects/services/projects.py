@@ -16,9 +16,9 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from core import accounts, outbox
+from core import accounts, outbox, translated_forms
 from core.access import Viewer, can, require, rule
-from core.audit import changed_fields, record
+from core.audit import record, record_changes
 from core.content import Translated
 from core.db import write_transaction
 from core.errors import ValidationFailed
@@ -299,7 +299,7 @@ def new_form_values() -> dict[str, Any]:
 
 def form_values(project: dict[str, Any], partner_rows: list[dict[str, Any]]) -> dict[str, Any]:
     """A project row (and its partners) as the project form's fields."""
-    values: dict[str, Any] = {
+    return {
         "slug": project["slug"],
         "kind": project["kind"],
         "field": project["field"],
@@ -309,13 +309,10 @@ def form_values(project: dict[str, Any], partner_rows: list[dict[str, Any]]) -> 
         "starts_on": project["starts_on"].isoformat() if project["starts_on"] else "",
         "ends_on": project["ends_on"].isoformat() if project["ends_on"] else "",
         "countries": list(_json_list(project["countries"])),
-        "source_language": Translated.load(project["name"]).source,
         "partners_china": [p["slug"] for p in partner_rows if p["side"] == "china"],
         "partners_partner": [p["slug"] for p in partner_rows if p["side"] == "partner"],
+        **translated_forms.row_form_values(project, tuple(CONTENT_LIMITS)),
     }
-    for field in CONTENT_LIMITS:
-        values.update(forms.translated_form_values(project[field], field))
-    return values
 
 
 def _json_list(raw: Any) -> list[str]:
@@ -329,11 +326,11 @@ def clean(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Turn the project form into column values, and say what is wrong with them."""
     errors: dict[str, str] = {}
-    source = forms.source_language(data, errors)
-    content = {field: forms.translated(data, field, source) for field in CONTENT_LIMITS}
-    forms.require_source_text(content["name"], "name", errors)
+    source = translated_forms.source_language(data, errors)
+    content = {field: translated_forms.translated(data, field, source) for field in CONTENT_LIMITS}
+    translated_forms.require_source_text(content["name"], "name", errors)
     for field, limit in CONTENT_LIMITS.items():
-        forms.check_length(content[field], field, limit, errors)
+        translated_forms.check_length(content[field], field, limit, errors)
     slug = data.get("slug", "").strip().lower()
     if not SLUG_PATTERN.match(slug) or len(slug) > 80:
         errors["slug"] = gettext("Use lower-case Latin letters, digits and hyphens.")
@@ -488,20 +485,15 @@ async def update(
         for key, value in current.project.items()
     }
     comparable["countries"] = _json_list(comparable.get("countries"))
-    before, after = changed_fields(
-        {**_audit_values(comparable), "partners": before_partners},
-        {**_audit_values(values), "partners": partner_ids},
+    await record_changes(
+        actor,
+        "project.update",
+        "project",
+        current.id,
+        client=client,
+        before={**_audit_values(comparable), "partners": before_partners},
+        after={**_audit_values(values), "partners": partner_ids},
     )
-    if after:
-        await record(
-            actor,
-            "project.update",
-            "project",
-            current.id,
-            client=client,
-            before=before,
-            after=after,
-        )
     return values["slug"]
 
 
@@ -523,9 +515,9 @@ async def add_image(
 ) -> None:
     require(actor, "project.settings", current)
     errors: dict[str, str] = {}
-    source = forms.source_language(data, errors)
-    caption = forms.translated(data, "caption", source)
-    forms.check_length(caption, "caption", CAPTION_MAX, errors)
+    source = translated_forms.source_language(data, errors)
+    caption = translated_forms.translated(data, "caption", source)
+    translated_forms.check_length(caption, "caption", CAPTION_MAX, errors)
     if not content:
         errors["image"] = gettext("Choose an image to upload.")
     if errors:

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from itertools import zip_longest
 from typing import Any
 
-from core import outbox
+from core import outbox, translated_forms
 from core.access import Viewer, require
 from core.audit import record
 from core.content import Translated
@@ -231,6 +231,13 @@ async def version(report_id: int, number: int) -> dict[str, Any] | None:
     return _load_version(row) if row else None
 
 
+async def latest_version(report: dict[str, Any]) -> dict[str, Any] | None:
+    """The report's current version, or None while nothing has been saved."""
+    if not report["current_version"]:
+        return None
+    return await version(report["id"], report["current_version"])
+
+
 async def comments(report_id: int) -> list[dict[str, Any]]:
     return (
         await ReportComment.select(
@@ -271,9 +278,7 @@ def form_values(current_version: dict[str, Any] | None, report: dict[str, Any], 
             "version": str(report["current_version"]),
         }
     values = {
-        "source_language": Translated.load(current_version["narrative"]).source,
-        **forms.translated_form_values(current_version["narrative"], "narrative"),
-        **forms.translated_form_values(current_version["highlight"], "highlight"),
+        **translated_forms.row_form_values(current_version, ("narrative", "highlight")),
         "version": str(report["current_version"]),
     }
     for key, number in current_version["indicators"].items():
@@ -293,11 +298,11 @@ def clean(
     """The report form as a version's values. `kept` are the previous version's indicator
     values: those of indicators switched off since are carried over, not dropped."""
     errors: dict[str, str] = {}
-    source = forms.source_language(data, errors)
-    narrative = forms.translated(data, "narrative", source)
-    highlight = forms.translated(data, "highlight", source)
-    forms.check_length(narrative, "narrative", NARRATIVE_MAX, errors)
-    forms.check_length(highlight, "highlight", HIGHLIGHT_MAX, errors)
+    source = translated_forms.source_language(data, errors)
+    narrative = translated_forms.translated(data, "narrative", source)
+    highlight = translated_forms.translated(data, "highlight", source)
+    translated_forms.check_length(narrative, "narrative", NARRATIVE_MAX, errors)
+    translated_forms.check_length(highlight, "highlight", HIGHLIGHT_MAX, errors)
     values: dict[str, Any] = {}
     for entry in entries:
         raw = data.get(f"ind_{entry.key}", "").strip()

@@ -49,10 +49,13 @@ GUESTS = (
     ("Li Na", "li.na@example.cn", "zh"),
     ("Sara Ali", "sara.ali@example.org", "en"),
 )
+# Short enough that the Subject header is not folded: Python's e-mail package (3.11) can drop
+# the space at a fold between two encoded words of a long non-ASCII subject (reported to the
+# owners of core/mail.py; not an invitation matter).
 SUBJECTS = {
     "zh": "邀请函：2026跨区域协同创新年会",
-    "ru": "Приглашение на ежегодную конференцию 2026",
-    "kk": "2026 жылғы конференцияға шақыру",
+    "ru": "Приглашение на конференцию",
+    "kk": "Конференцияға шақыру",
     "en": "Invitation to the annual conference 2026",
 }
 

@@ -1,0 +1,498 @@
+"""The bureau's portfolio: every project with its status, next due report, overdue milestones
+and latest accepted indicators, filtered, sorted and paged; and the figures behind its charts
+(an indicator over time and by country, milestones on time or late).
+
+Everything is read in a handful of queries over all the projects the filters let through
+(a portfolio holds hundreds of projects, not millions), then sorted and paged in Python:
+the sort keys (the next due date, overdue counts) are computed, not columns.
+Charts count accepted reports only: what the bureau has signed off.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from core.access import Viewer, require, rule
+from core.content import Translated
+from core.i18n import country_name, current_language, gettext
+from core.organizations import PARTNER_COUNTRIES
+from core.paging import PER_PAGE, Page
+from projects.services import indicators, reports
+from projects.services import projects as project_rules
+from projects.services.indicators import Entry
+from projects.services.vocabulary import FIELDS
+from projects.tables import (
+    Milestone,
+    MilestoneStatus,
+    ProgressReport,
+    Project,
+    ProjectKind,
+    ProjectPartner,
+    ProjectStatus,
+    ReportStatus,
+    ReportVersion,
+)
+
+SORTS = ("name", "status", "next_due", "overdue", "starts")
+DEFAULT_SORT = "name"
+# Projects whose reports are still expected; a completed or suspended one has no next report.
+REPORTING = (ProjectStatus.active.value, ProjectStatus.planned.value)
+OPEN = (MilestoneStatus.planned.value, MilestoneStatus.in_progress.value)
+UNSENT = (ReportStatus.draft.value, ReportStatus.changes_requested.value)
+# The over-time chart shows this many quarters at most (the latest ones).
+CHART_QUARTERS = 8
+# How many indicator values a portfolio row shows (the table stays one line per project).
+ROW_INDICATORS = 3
+
+
+@rule("project.portfolio")
+def _see_portfolio(_viewer: Viewer, _obj: Any) -> bool:
+    return False  # the bureau's organizers only (admins pass every rule)
+
+
+@rule("project.export")
+def _export_portfolio(_viewer: Viewer, _obj: Any) -> bool:
+    return False  # the same people as the portfolio
+
+
+@dataclass(frozen=True)
+class Filters:
+    country: str = ""
+    field: str = ""
+    kind: str = ""
+    status: str = ""
+
+    @classmethod
+    def of(cls, country: str = "", field: str = "", kind: str = "", status: str = "") -> Filters:
+        """Only known values filter; anything else is ignored, as if not given."""
+        country = country.strip().upper()
+        return cls(
+            country=country if len(country) == 2 and country.isalpha() else "",
+            field=field if field in FIELDS else "",
+            kind=kind if kind in {k.value for k in ProjectKind} else "",
+            status=status if status in {s.value for s in ProjectStatus} else "",
+        )
+
+    def as_form(self) -> dict[str, str]:
+        return {
+            "country": self.country,
+            "field": self.field,
+            "kind": self.kind,
+            "status": self.status,
+        }
+
+    def query(self) -> str:
+        """The filters as the start of a query string (`a=b&`), for links that keep them."""
+        return "".join(f"{key}={value}&" for key, value in self.as_form().items() if value)
+
+    def matches(self, project: dict[str, Any]) -> bool:
+        return (
+            (not self.country or self.country in project["countries"])
+            and (not self.field or project["field"] == self.field)
+            and (not self.kind or project["kind"] == self.kind)
+            and (not self.status or project["status"] == self.status)
+        )
+
+
+@dataclass(frozen=True)
+class NextReport:
+    period: str
+    label: str
+    due_on: date
+    late: bool
+
+
+@dataclass(frozen=True)
+class MilestoneTally:
+    """Milestones by how they went; cancelled ones are left out."""
+
+    on_time: int = 0  # done by the due date
+    done_late: int = 0  # done, but after the due date
+    overdue: int = 0  # open, and the due date has passed
+    upcoming: int = 0  # open, not yet due
+
+    @property
+    def total(self) -> int:
+        return self.on_time + self.done_late + self.overdue + self.upcoming
+
+    def __add__(self, other: MilestoneTally) -> MilestoneTally:
+        return MilestoneTally(
+            self.on_time + other.on_time,
+            self.done_late + other.done_late,
+            self.overdue + other.overdue,
+            self.upcoming + other.upcoming,
+        )
+
+
+@dataclass(frozen=True)
+class Point:
+    """One bar of a chart: its key (a quarter, a country code), label and value."""
+
+    key: str
+    label: str
+    value: float
+    reports: int = 0  # accepted reports behind the value
+
+
+@dataclass
+class Data:
+    """Everything read for one set of filters."""
+
+    projects: list[dict[str, Any]]
+    partners: dict[int, list[dict[str, Any]]]
+    milestones: dict[int, list[dict[str, Any]]]
+    reports: dict[int, list[dict[str, Any]]]  # each with "values" when it has a version
+    entries: list[Entry]
+    today: date
+
+
+@dataclass
+class Portfolio:
+    page: Page
+    sort: str
+    filters: Filters
+    countries: list[str]  # every country any project names, for the filter
+    indicator: Entry | None  # the one the charts show
+    indicator_choices: list[Entry]
+    over_time: list[Point]
+    by_country: list[Point]
+    tally: MilestoneTally
+    accepted_reports: int = 0
+    all_projects: int = 0
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def _json(raw: Any, default: Any) -> Any:
+    if raw is None or raw == "":
+        return default
+    return json.loads(raw) if isinstance(raw, str) else raw
+
+
+def _grouped(rows: list[dict[str, Any]], key: str) -> dict[int, list[dict[str, Any]]]:
+    grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        grouped[row[key]].append(row)
+    return grouped
+
+
+async def load(filters: Filters, *, with_submitted: bool = False, on: date | None = None) -> Data:
+    """The projects the filters let through, with their partners, milestones and reports.
+    Reports carry their indicator values ("values"): accepted ones always, submitted ones
+    too when `with_submitted` (the export lists what the bureau has received)."""
+    today = on or project_rules.today()
+    every = [project_rules.loaded(row) for row in await Project.select()]
+    projects = [row for row in every if row is not None and filters.matches(row)]
+    ids = [row["id"] for row in projects]
+    entries = await indicators.catalog(include_inactive=True)
+    if not ids:
+        return Data([], {}, {}, {}, entries, today)
+    partner_rows = await ProjectPartner.select(
+        ProjectPartner.project,
+        ProjectPartner.side,
+        ProjectPartner.organization.slug.as_alias("slug"),
+        ProjectPartner.organization.name.as_alias("name"),
+        ProjectPartner.organization.country.as_alias("country"),
+        ProjectPartner.organization.is_public.as_alias("is_public"),
+    ).where(ProjectPartner.project.is_in(ids))
+    milestone_rows = await Milestone.select(
+        Milestone.project, Milestone.status, Milestone.due_on, Milestone.completed_on
+    ).where(Milestone.project.is_in(ids))
+    report_rows = (
+        await ProgressReport.select(
+            ProgressReport.id,
+            ProgressReport.project,
+            ProgressReport.period,
+            ProgressReport.period_starts_on,
+            ProgressReport.period_ends_on,
+            ProgressReport.due_on,
+            ProgressReport.status,
+            ProgressReport.current_version,
+            ProgressReport.accepted_at,
+            ProgressReport.submitted_at,
+        )
+        .where(ProgressReport.project.is_in(ids))
+        .order_by(ProgressReport.period_starts_on)
+    )
+    wanted = {ReportStatus.accepted.value}
+    if with_submitted:
+        wanted.add(ReportStatus.submitted.value)
+    counted = {row["id"]: row for row in report_rows if row["status"] in wanted}
+    if counted:
+        versions = await ReportVersion.select(
+            ReportVersion.report, ReportVersion.number, ReportVersion.indicators
+        ).where(ReportVersion.report.is_in(list(counted)))
+        for version in versions:
+            report = counted[version["report"]]
+            if version["number"] == report["current_version"]:
+                report["values"] = dict(_json(version["indicators"], {}))
+    return Data(
+        projects=projects,
+        partners=_grouped(partner_rows, "project"),
+        milestones=_grouped(milestone_rows, "project"),
+        reports=_grouped(report_rows, "project"),
+        entries=entries,
+        today=today,
+    )
+
+
+# --- one project's figures -----------------------------------------------------------------------
+
+
+def next_report(
+    project: dict[str, Any], rows: list[dict[str, Any]], today: date
+) -> NextReport | None:
+    """The earliest report still to be sent (late when its due date has passed); a period
+    without a row yet counts as not sent. None for projects that no longer report."""
+    if project["status"] not in REPORTING:
+        return None
+    status = {row["period"]: row["status"] for row in rows}
+    begun = reports.periods(
+        project["report_frequency"], project["starts_on"], project["ends_on"], today
+    )
+    for period in begun:
+        if status.get(period.key, ReportStatus.draft.value) in UNSENT:
+            return NextReport(
+                period.key, reports.period_label(period.key), period.due_on, period.due_on < today
+            )
+    start = _day_after(begun[-1].ends_on) if begun else project["starts_on"]
+    following = reports.period_of(start, project["report_frequency"])
+    if project["ends_on"] and following.starts_on > project["ends_on"]:
+        return None
+    return NextReport(following.key, reports.period_label(following.key), following.due_on, False)
+
+
+def _day_after(day: date) -> date:
+    return date.fromordinal(day.toordinal() + 1)
+
+
+def tally(rows: list[dict[str, Any]], today: date) -> MilestoneTally:
+    on_time = done_late = overdue = upcoming = 0
+    for row in rows:
+        if row["status"] == MilestoneStatus.done.value:
+            if row["completed_on"] and row["completed_on"] > row["due_on"]:
+                done_late += 1
+            else:
+                on_time += 1
+        elif row["status"] in OPEN:
+            if row["due_on"] < today:
+                overdue += 1
+            else:
+                upcoming += 1
+    return MilestoneTally(on_time, done_late, overdue, upcoming)
+
+
+def latest_accepted(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The accepted report of the latest period (rows come in period order)."""
+    accepted = [r for r in rows if r["status"] == ReportStatus.accepted.value and "values" in r]
+    return accepted[-1] if accepted else None
+
+
+def _row_values(values: dict[str, Any], entries: list[Entry]) -> tuple[list[dict[str, Any]], int]:
+    """The first few non-zero values, and how many more there are."""
+    listed = indicators.labelled(values, entries)
+    nonzero = [item for item in listed if item["value"]]
+    return nonzero[:ROW_INDICATORS], max(0, len(nonzero) - ROW_INDICATORS)
+
+
+def _shown_name(project: dict[str, Any]) -> str:
+    return Translated.load(project["name"]).show(current_language()).text
+
+
+def rows(data: Data) -> list[dict[str, Any]]:
+    """One portfolio row per project, with what the table shows."""
+    out = []
+    for project in data.projects:
+        reports_of = data.reports.get(project["id"], [])
+        latest = latest_accepted(reports_of)
+        shown, more = _row_values(latest["values"], data.entries) if latest else ([], 0)
+        milestones_of = tally(data.milestones.get(project["id"], []), data.today)
+        out.append(
+            {
+                "project": project,
+                "name": _shown_name(project),
+                "partners": sorted(
+                    data.partners.get(project["id"], []), key=lambda p: p["side"] != "china"
+                ),
+                "next_report": next_report(project, reports_of, data.today),
+                "milestones": milestones_of,
+                "overdue": milestones_of.overdue,
+                "latest": (
+                    {
+                        "period": latest["period"],
+                        "label": reports.period_label(latest["period"]),
+                        "values": shown,
+                        "more": more,
+                    }
+                    if latest
+                    else None
+                ),
+            }
+        )
+    return out
+
+
+_STATUS_ORDER = {status.value: index for index, status in enumerate(ProjectStatus)}
+
+
+def _sorted(items: list[dict[str, Any]], sort: str) -> tuple[list[dict[str, Any]], str]:
+    key = sort if sort.lstrip("-") in SORTS else DEFAULT_SORT
+    descending = key.startswith("-")
+    name = key.lstrip("-")
+    far = date.max
+
+    def by(item: dict[str, Any]) -> tuple[Any, ...]:
+        tie = (item["name"].casefold(), item["project"]["slug"])
+        if name == "status":
+            return (_STATUS_ORDER.get(item["project"]["status"], 99), *tie)
+        if name == "next_due":
+            due = item["next_report"].due_on if item["next_report"] else far
+            return (due, *tie)
+        if name == "overdue":
+            return (item["overdue"], *tie)
+        if name == "starts":
+            return (item["project"]["starts_on"], *tie)
+        return tie
+
+    return sorted(items, key=by, reverse=descending), key
+
+
+def _paged(items: list[dict[str, Any]], number: int, per_page: int = PER_PAGE) -> Page:
+    total = len(items)
+    last = max(1, -(-total // per_page))
+    number = min(max(1, number), last)
+    start = (number - 1) * per_page
+    shown = items[start : start + per_page]
+    return Page(items=shown, number=number, per_page=per_page, total=total)
+
+
+# --- the charts' figures -------------------------------------------------------------------------
+
+
+def _quarter_of(day: date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def _quarter_key(year: int, quarter: int) -> str:
+    return f"{year}-Q{quarter}"
+
+
+def _accepted(data: Data) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    return [
+        (project, report)
+        for project in data.projects
+        for report in data.reports.get(project["id"], [])
+        if report["status"] == ReportStatus.accepted.value and "values" in report
+    ]
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
+
+
+def choose_indicator(data: Data, key: str) -> Entry | None:
+    """The indicator asked for, else the first one any accepted report counts, else the first."""
+    if not data.entries:
+        return None
+    by_key = {entry.key: entry for entry in data.entries}
+    if key in by_key:
+        return by_key[key]
+    reported = {k for _p, report in _accepted(data) for k, v in report["values"].items() if v}
+    return next((e for e in data.entries if e.key in reported), data.entries[0])
+
+
+def over_time(data: Data, key: str, on: date | None = None) -> list[Point]:
+    """An indicator summed over accepted reports, per quarter in which the reporting period
+    ended (a year's report counts in its fourth quarter); the latest quarters, gaps as 0."""
+    sums: dict[tuple[int, int], float] = defaultdict(float)
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for _project, report in _accepted(data):
+        quarter = _quarter_of(report["period_ends_on"])
+        sums[quarter] += _number(report["values"].get(key))
+        counts[quarter] += 1
+    if not sums:
+        return []
+    first, last = min(sums), max(sums)
+    quarters = []
+    year, quarter = first
+    while (year, quarter) <= last:
+        quarters.append((year, quarter))
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    quarters = quarters[-CHART_QUARTERS:]
+    return [
+        Point(
+            _quarter_key(y, q),
+            short_quarter_label(y, q),
+            sums.get((y, q), 0.0),
+            counts.get((y, q), 0),
+        )
+        for y, q in quarters
+    ]
+
+
+def short_quarter_label(year: int, quarter: int) -> str:
+    """A quarter as a chart's axis names it, in the current language (e.g. "Q3 2026")."""
+    return gettext("Q%(quarter)s %(year)s", quarter=quarter, year=year)
+
+
+def chart_countries(project: dict[str, Any]) -> list[str]:
+    """The countries a project's figures count for: its partner countries other than China
+    (every project has a Chinese side), or China when it names no other."""
+    others = [code for code in project["countries"] if code != "CN"]
+    return others or list(project["countries"])
+
+
+def by_country(data: Data, key: str) -> list[Point]:
+    """An indicator summed over accepted reports, per country (a project with partners in
+    two countries counts in both); largest first."""
+    sums: dict[str, float] = defaultdict(float)
+    counts: dict[str, int] = defaultdict(int)
+    for project, report in _accepted(data):
+        for code in chart_countries(project):
+            sums[code] += _number(report["values"].get(key))
+            counts[code] += 1
+    points = [Point(code, country_name(code), sums[code], counts[code]) for code in sums]
+    return sorted(points, key=lambda p: (-p.value, p.label))
+
+
+def countries(projects: list[dict[str, Any]]) -> list[str]:
+    found = {code for project in projects for code in project["countries"]}
+    ranked = [code for code in PARTNER_COUNTRIES if code in found]
+    return ranked + sorted(found - set(ranked))
+
+
+async def portfolio(
+    actor: Viewer,
+    filters: Filters,
+    *,
+    sort: str = DEFAULT_SORT,
+    page: int = 1,
+    indicator: str = "",
+) -> Portfolio:
+    """The portfolio page: one page of rows and the charts' figures over all filtered rows."""
+    require(actor, "project.portfolio")
+    data = await load(filters)
+    everything = [project_rules.loaded(row) for row in await Project.select(Project.countries)]
+    listing, applied = _sorted(rows(data), sort)
+    chosen = choose_indicator(data, indicator)
+    totals = MilestoneTally()
+    for project in data.projects:
+        totals += tally(data.milestones.get(project["id"], []), data.today)
+    return Portfolio(
+        page=_paged(listing, page),
+        sort=applied,
+        filters=filters,
+        countries=countries([row for row in everything if row is not None]),
+        indicator=chosen,
+        indicator_choices=data.entries,
+        over_time=over_time(data, chosen.key) if chosen else [],
+        by_country=by_country(data, chosen.key) if chosen else [],
+        tally=totals,
+        accepted_reports=len(_accepted(data)),
+        all_projects=len(data.projects),
+    )
