@@ -35,71 +35,18 @@ import math
 import os
 import re
 import secrets
-import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from _server import HOST, free_port, server_env, start_server, stop_server, workdir
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
 PASSWORD = "bench-lantern-apricot-steppe"
-START_TIMEOUT_S = 60.0
-STOP_TIMEOUT_S = 15.0
 CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
-
-
-# --- the server process (the same approach as bench/serve_home.py) -----------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
-def start_server(port: int, log_path: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "core.cli", "serve", "--host", HOST, "--port", str(port)]
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=dict(os.environ),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    deadline = time.monotonic() + START_TIMEOUT_S
-    with httpx.Client(timeout=2.0) as client:
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"server exited with {process.returncode}; see {log_path}")
-            with contextlib.suppress(httpx.HTTPError):
-                if client.get(f"http://{HOST}:{port}/healthz").status_code == 200:
-                    return process
-            time.sleep(0.05)
-    stop_server(process)
-    raise RuntimeError(f"server not healthy after {START_TIMEOUT_S:.0f} s; see {log_path}")
-
-
-def stop_server(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(STOP_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 # --- figures ----------------------------------------------------------------------------------
@@ -328,7 +275,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
 
     log_path = data_dir.parent / "server.log"
     port = free_port()
-    process = start_server(port, log_path)
+    process, _seconds = start_server(server_env(data_dir), port, log_path)
     try:
         redis_url = settings.redis_url or f"unix://{settings.redis_socket}"
         full, without = asyncio.run(in_process(emails, redis_url, args.concurrency, args.duration))
@@ -392,14 +339,8 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> int:
     args = parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="hongshan-bench-login-"))
-    try:
-        return run(args, workdir / "data")
-    finally:
-        if args.keep:
-            print(f"kept: {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    with workdir("hongshan-bench-login-", args.keep) as path:
+        return run(args, path / "data")
 
 
 if __name__ == "__main__":

@@ -22,23 +22,17 @@ import asyncio
 import multiprocessing
 import os
 import platform
-import shutil
-import socket
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from collections import Counter
 from importlib.metadata import version
 from multiprocessing.connection import Connection
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
+from _server import HOST, free_port, redact, scratch_backend, workdir
 from aiosmtpd.controller import Controller
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
 DEFAULT_MAX_JOBS = 20  # core.jobqueue.create_worker's default
 
 
@@ -93,34 +87,6 @@ class SmtpCounter:
             self.process.join(10)
         if self.process.is_alive():
             self.process.kill()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
-def redact(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")))
-
-
-def with_database(url: str, database: str) -> str:
-    base, _sep, _old = url.rpartition("/")
-    return f"{base}/{database}"
-
-
-async def postgres(url: str, sql: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
 
 
 async def bench(args: argparse.Namespace, redis_url: str, smtp: SmtpCounter) -> bool:
@@ -219,43 +185,14 @@ def main() -> int:
     if args.messages < 1 or args.concurrency < 1:
         parser.error("--messages and --concurrency must be positive")
 
-    workdir = Path(tempfile.mkdtemp(prefix="hongshan-bench-mail-"))
-    data_dir = workdir / "data"
     smtp = SmtpCounter()
     smtp.start()
-
-    server_db = os.environ.get("HONGSHAN_DATABASE_URL", "")
-    bench_db = f"hongshan_bench_{uuid.uuid4().hex[:10]}"
-    os.environ["HONGSHAN_DATA_DIR"] = str(data_dir)
-    os.environ["HONGSHAN_MAIL_URL"] = f"smtp://{HOST}:{smtp.port}"
-    os.environ.setdefault("HONGSHAN_SECRET_KEY", "bench-secret-key-" + "x" * 32)
-    if server_db.startswith("postgres"):
-        asyncio.run(postgres(server_db, f'CREATE DATABASE "{bench_db}"'))
-        os.environ["HONGSHAN_DATABASE_URL"] = with_database(server_db, bench_db)
-    else:
-        os.environ["HONGSHAN_DATABASE_URL"] = f"sqlite:///{data_dir / 'hongshan.sqlite3'}"
-    sys.path.insert(0, str(ROOT))
-
-    from core.redis_server import EmbeddedRedis
-
-    embedded = None
-    redis_url = os.environ.get("HONGSHAN_REDIS_URL")
-    try:
-        if not redis_url:
-            embedded = EmbeddedRedis(data_dir / "redis" / "redis.sock", persistent=False)
-            redis_url = embedded.start()
-        ok = asyncio.run(bench(args, redis_url, smtp))
-    finally:
-        if embedded is not None:
-            embedded.stop()
-        smtp.stop()
-        if server_db.startswith("postgres"):
-            drop = f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)'
-            asyncio.run(postgres(server_db, drop))
-        if args.keep:
-            print(f"kept: {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    with workdir("hongshan-bench-mail-", args.keep) as path:
+        try:
+            with scratch_backend(path / "data", f"smtp://{HOST}:{smtp.port}") as redis_url:
+                ok = asyncio.run(bench(args, redis_url, smtp))
+        finally:
+            smtp.stop()
     return 0 if ok else 1
 
 

@@ -31,28 +31,30 @@ import json
 import math
 import os
 import platform
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import psutil
+from _server import (
+    HOST,
+    STOP_TIMEOUT_S,
+    Server,
+    free_port,
+    redact,
+    server_env,
+    start_server,
+    workdir,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
 PATHS = ("/en/", "/zh/", "/ru/", "/kk/")
-START_TIMEOUT_S = 60.0
-STOP_TIMEOUT_S = 15.0
 SAMPLE_INTERVAL_S = 0.05
 MIB = 1024 * 1024
 
@@ -60,57 +62,9 @@ MIB = 1024 * 1024
 # --- the server process -------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
-def server_env(data_dir: Path) -> dict[str, str]:
-    """The caller's environment with a private data directory; database/Redis URLs pass through."""
-    env = dict(os.environ)
-    env["HONGSHAN_DATA_DIR"] = str(data_dir)
-    return env
-
-
-def spawn(env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "core.cli", "serve", "--host", HOST, "--port", str(port)]
-    with log_path.open("ab") as log:
-        # Its own session, so a Ctrl-C on the benchmark doesn't hit the server behind our back.
-        return subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-
-def wait_healthy(process: subprocess.Popen[bytes], port: int, started: float) -> float:
-    """Seconds from `started` to the first 200 from /healthz."""
-    url = f"http://{HOST}:{port}/healthz"
-    deadline = started + START_TIMEOUT_S
-    with httpx.Client(timeout=2.0) as client:
-        while time.perf_counter() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"server exited with code {process.returncode} during start")
-            with contextlib.suppress(httpx.HTTPError):
-                if client.get(url).status_code == 200:
-                    return time.perf_counter() - started
-            time.sleep(0.01)
-    raise RuntimeError(f"server not healthy after {START_TIMEOUT_S:.0f} s")
-
-
-def start(env: dict[str, str], port: int, log_path: Path) -> tuple[subprocess.Popen[bytes], float]:
-    started = time.perf_counter()
-    process = spawn(env, port, log_path)
-    try:
-        return process, wait_healthy(process, port, started)
-    except BaseException:
-        kill_tree(process)
-        raise
+def start(env: dict[str, str], port: int, log_path: Path) -> tuple[Server, float]:
+    """The server and its cold-start seconds; one that fails to start goes with its children."""
+    return start_server(env, port, log_path, on_failure=kill_tree)
 
 
 def children(pid: int) -> list[psutil.Process]:
@@ -137,7 +91,7 @@ class Shutdown:
         return self.exit_code is not None and not self.leftover
 
 
-def stop(process: subprocess.Popen[bytes]) -> Shutdown:
+def stop(process: Server) -> Shutdown:
     """SIGINT, as Ctrl-C would; report how long it took and which children outlived it."""
     kids = children(process.pid)
     started = time.perf_counter()
@@ -154,7 +108,7 @@ def stop(process: subprocess.Popen[bytes]) -> Shutdown:
     return Shutdown(seconds, code, leftover)
 
 
-def kill_tree(process: subprocess.Popen[bytes], kids: list[psutil.Process] | None = None) -> None:
+def kill_tree(process: Server, kids: list[psutil.Process] | None = None) -> None:
     for kid in kids if kids is not None else children(process.pid):
         with contextlib.suppress(psutil.Error):
             kid.kill()
@@ -312,14 +266,6 @@ async def home_page_load(port: int, args: argparse.Namespace) -> LoadRun:
 # --- reporting ----------------------------------------------------------------------------
 
 
-def redact(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-    return urlunsplit(parts._replace(netloc=netloc))
-
-
 def backend() -> str:
     database = os.environ.get("HONGSHAN_DATABASE_URL") or "SQLite (in the data dir)"
     redis = os.environ.get("HONGSHAN_REDIS_URL") or "embedded Valkey (child process)"
@@ -463,14 +409,8 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> int:
     args = parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="hongshan-bench-"))
-    try:
-        return run(args, workdir / "data")
-    finally:
-        if args.keep:
-            print(f"kept: {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    with workdir("hongshan-bench-", args.keep) as path:
+        return run(args, path / "data")
 
 
 if __name__ == "__main__":

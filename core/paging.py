@@ -1,4 +1,4 @@
-"""Paging and sorting for lists: every list page uses the same Page and the same rules."""
+"""Paging, sorting and searching for lists: every list page uses the same Page and rules."""
 
 from __future__ import annotations
 
@@ -35,6 +35,15 @@ def order(query: Select, sort: str, columns: dict[str, Column], default: str) ->
     """Apply `sort` ("name" or "-name") if it names an allowed column, else the default."""
     key = sort if sort.lstrip("-") in columns else default
     return query.order_by(columns[key.lstrip("-")], ascending=not key.startswith("-")), key
+
+
+def contains(column: Column, text: str) -> Any:
+    """A case-insensitive "contains" filter for a list's search box."""
+    # ILIKE is PostgreSQL's; SQLite's LIKE already ignores (ASCII) case.
+    pattern = f"%{text}%"
+    if column._meta.table._meta.db.engine_type == "sqlite":
+        return column.like(pattern)
+    return column.ilike(pattern)
 
 
 async def paginate(query: Select, count_query: Any, number: int, per_page: int = PER_PAGE) -> Page:

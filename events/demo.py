@@ -174,6 +174,38 @@ async def _session(
     await agenda.create_session(admin, event, form, speakers or [])
 
 
+async def _day_programme(
+    admin: Viewer,
+    event: dict[str, Any],
+    day: date,
+    people: dict[str, str],
+    rows: tuple[tuple[str, str, str, Texts, str, list[str]], ...],
+) -> None:
+    """One day's sessions, each (kind, start, end, title, room, speaker keys in `people`)."""
+    for kind, start, end, title, room, speakers in rows:
+        await _session(
+            admin,
+            event,
+            kind,
+            day,
+            start,
+            end,
+            title,
+            room=room,
+            speakers=[people[key] for key in speakers],
+        )
+
+
+async def _register_each(
+    event: dict[str, Any], people: tuple[tuple[str, str, str], ...]
+) -> list[int]:
+    """Registrations of people on their own, each (name, e-mail, language); their ids."""
+    ids = []
+    for name, email, language in people:
+        ids += await registrations.register(event["id"], [Person(name, email, language)])
+    return ids
+
+
 async def _question(
     admin: Viewer,
     event: dict[str, Any],
@@ -1070,7 +1102,7 @@ async def _tashkent_forum(admin: Viewer, organizations: dict[str, Any]) -> None:
         },
     )
     people = await _speakers(admin, event, organizations, ("bakhtiyor", "aygul"))
-    for kind, start, end, title, room, speakers in (
+    programme = (
         (
             "plenary",
             "10:00",
@@ -1105,27 +1137,16 @@ async def _tashkent_forum(admin: Viewer, organizations: dict[str, Any]) -> None:
             "",
             ["aygul"],
         ),
-    ):
-        await _session(
-            admin,
-            event,
-            kind,
-            day,
-            start,
-            end,
-            title,
-            room=room,
-            speakers=[people[key] for key in speakers],
-        )
+    )
+    await _day_programme(admin, event, day, people, programme)
     await _open(admin, event)
-    ids = []
-    for name, email, language in (
+    guests = (
         ("Шахзод Рахимов", "shakhzod.rakhimov@example.org", "ru"),
         ("Нилуфар Абдуллаева", "nilufar.abdullaeva@example.org", "ru"),
         ("刘洋", "liu.yang@example.org", "zh"),
         ("Jasur Tashkentov", "jasur.t@example.org", "en"),
-    ):
-        ids += await registrations.register(event["id"], [Person(name, email, language)])
+    )
+    ids = await _register_each(event, guests)
     await registrations.approve(ids[0], admin)
     await registrations.reject(
         ids[3],
@@ -1190,7 +1211,7 @@ async def _past_forum(admin: Viewer, organizations: dict[str, Any]) -> None:
         },
     )
     people = await _speakers(admin, event, organizations, ("farhod", "ma"))
-    for kind, start, end, title, room, speakers in (
+    programme = (
         (
             "plenary",
             "09:30",
@@ -1230,29 +1251,18 @@ async def _past_forum(admin: Viewer, organizations: dict[str, Any]) -> None:
             "",
             [],
         ),
-    ):
-        await _session(
-            admin,
-            event,
-            kind,
-            day,
-            start,
-            end,
-            title,
-            room=room,
-            speakers=[people[key] for key in speakers],
-        )
+    )
+    await _day_programme(admin, event, day, people, programme)
     await _open(admin, event)
-    ids = []
-    for name, email, language in (
+    guests = (
         ("Манучехр Саидов", "manuchehr.saidov@example.org", "ru"),
         ("Зарина Назарова", "zarina.nazarova@example.org", "ru"),
         ("李静", "li.jing@example.org", "zh"),
         ("Фирдавс Каримов", "firdavs.karimov@example.org", "ru"),
         ("Мадина Шарипова", "madina.sharipova@example.org", "ru"),
         ("王芳", "wang.fang@example.org", "zh"),
-    ):
-        ids += await registrations.register(event["id"], [Person(name, email, language)])
+    )
+    ids = await _register_each(event, guests)
     # Five of the six came; the check-in times are set to the morning of the forum.
     arrived = datetime.combine(day, datetime.min.time(), ZoneInfo(zone)) + timedelta(hours=9)
     for minute, registration_id in enumerate(ids[:5]):

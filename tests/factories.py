@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import itertools
+import json
 from typing import Any
 
 import httpx
 
 from core.accounts import create_user
 from core.content import Translated
-from core.tables import Organization
+from core.tables import AuditEntry, Organization
 
 PASSWORD = "correct-horse-battery-staple"
 _numbers = itertools.count(1)
+
+
+async def audit(action: str) -> list[dict[str, Any]]:
+    """The audit log's entries for `action`, oldest first, with what changed as dicts."""
+    rows = await AuditEntry.select().where(AuditEntry.action == action).order_by(AuditEntry.id)
+    for row in rows:
+        for key in ("before", "after"):
+            row[key] = json.loads(row[key]) if isinstance(row[key], str) else row[key]
+    return rows
 
 
 async def make_organization(slug: str | None = None, **fields: Any) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from litestar.response import Redirect, Template
 from core.access import Viewer, require
 from core.content import Translated
 from core.errors import ValidationFailed
-from core.i18n import current_language, gettext
+from core.i18n import current_language, gettext, zone_name
 from core.pages import (
     client_address,
     form_data,
@@ -35,7 +35,7 @@ from core.pages import (
 from core.paging import parse_page
 from core.tables import Organization, Role
 from events.services import delegation_boards as boards
-from events.services import delegation_import, letters
+from events.services import delegation_import, exports, letters
 from events.services import delegations as rules
 from events.services.events import local_input
 from events.tables import Delegation, Event
@@ -79,6 +79,14 @@ def _labels() -> dict[str, Any]:
         "ranks": rules.labels(rules.PROTOCOL_RANKS),
         "spoken": rules.language_labels(),
         "field_labels": rules.field_labels(),
+    }
+
+
+def _clock(event: dict[str, Any]) -> dict[str, Any]:
+    """Times in table cells without the zone, which the page names once."""
+    return {
+        "local_time": lambda value: exports.moment_text(value, event["timezone"]),
+        "zone_text": zone_name(event["timezone"], event["starts_at"]),
     }
 
 
@@ -202,6 +210,7 @@ async def _status_page(
         may_edit=rules.coordinator_may_edit(delegation, event),
         freeze_at=rules.freeze_at(event),
         complete=sum(1 for row in rows if not rules.lacks(row)),
+        **_clock(event),
         **_labels(),
     )
 
@@ -625,6 +634,7 @@ async def _office_page(
         letters=letter_rows,
         letters_by_member={row["delegate"]: row for row in letter_rows},
         letters_needed=sum(1 for row in rows if row["needs_letter"]),
+        **_clock(event),
         **_labels(),
     )
 
@@ -845,6 +855,7 @@ async def _board(board: str, event_slug: str | None) -> Template:
     if event is not None:
         rows = await boards.board_members(event["id"])
         context["people"] = len(rows)
+        context.update(_clock(event))
         if board == "arrivals":
             context["arrivals"], context["arrivals_unknown"] = boards.travel(
                 rows, event["timezone"], "arrival"

@@ -31,7 +31,7 @@ from core.tables import Organization
 from events.routes.registration import _countries, _questions, _raw_answers
 from events.services import invitations as rules
 from events.services import mail_context, registrations
-from events.services.events import local_input
+from events.services.events import local_input, registration_status_labels
 from events.tables import Event, EventStatus, Registration
 
 INVITE = "event.invite"
@@ -86,6 +86,7 @@ def _labels() -> dict[str, Any]:
         "answers": rules.answer_labels(),
         "deliveries": rules.delivery_labels(),
         "campaign_statuses": rules.campaign_status_labels(),
+        "registration_statuses": registration_status_labels(),
         "content_languages": LANGUAGES,
         "language_names": LANGUAGE_NAMES,
     }
@@ -638,6 +639,7 @@ async def _register_page(
         return Redirect(mail_context.personal_path(lang, registration["code"]), status_code=303)
     questions = await _questions(event["id"])
     closed = _closed_message(event)
+    expired = rules.is_expired(invitation)
     return form_page(
         REGISTER,
         error=error,
@@ -647,14 +649,14 @@ async def _register_page(
         event=event,
         token=token,
         accepted=accepted,
-        expired=rules.is_expired(invitation),
+        expired=expired,
         closed_message=closed,
         event_title=mail_context.text(event["title"], lang),
         when=mail_context.event_when(event),
         questions=questions,
         countries=_countries() if any(q["kind"] == "country" for q in questions) else {},
         language_names=LANGUAGE_NAMES,
-        status_code=400 if error or (request.method == "POST" and closed) else 200,
+        status_code=400 if error or (request.method == "POST" and (closed or expired)) else 200,
     )
 
 

@@ -36,6 +36,7 @@ from core.pages import (
 from core.paging import parse_page
 from core.tables import Organization, Role
 from events.services import answers as answer_rules
+from events.services import events as event_rules
 from events.services import mail_context, qrcodes, registrations
 from events.services.registrations import Person
 from events.tables import (
@@ -44,7 +45,6 @@ from events.tables import (
     EventStatus,
     QuestionKind,
     Registration,
-    RegistrationQuestion,
     RegistrationStatus,
 )
 
@@ -93,15 +93,9 @@ async def _event_or_404(slug: str) -> dict[str, Any]:
 
 
 async def _questions(event_id: int) -> list[dict[str, Any]]:
-    rows = (
-        await RegistrationQuestion.select()
-        .where(RegistrationQuestion.event == event_id)
-        .order_by(RegistrationQuestion.position)
-        .order_by(RegistrationQuestion.id)
-    )
+    rows = await event_rules.questions(event_id)
     for row in rows:
         row["label"] = mail_context.loaded(row["label"])
-        row["options"] = mail_context.loaded(row["options"]) or []
         row["field"] = answer_rules.field_name(row)
         row["label_text"] = mail_context.text(row["label"], current_language())
     return rows

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from core.access import Viewer, require
+from core.access import Viewer
 from core.audit import changed_fields, record, record_changes
 from core.content import Translated
 from core.db import write_transaction
@@ -25,13 +25,13 @@ from core.translated_forms import check_length, row_form_values, source_language
 from core.uploads import UploadRefused, store_image
 from events.services.events import (
     MEDIA_FOLDER,
-    ensure_editable,
     get_by_id,
     jsonable,
     local_date,
     local_input,
     plain,
     read_moment,
+    require_editable,
 )
 from events.tables import AgendaSession, SessionKind, SessionSpeaker, Speaker
 
@@ -315,8 +315,7 @@ async def create_session(
     speaker_ids: list[str],
     client: str = "",
 ) -> int:
-    require(actor, "event.manage", event)
-    ensure_editable(event)
+    require_editable(actor, event)
     values, errors = clean_session(data, event)
     chosen = await _speaker_ids(event["id"], speaker_ids, errors)
     if errors:
@@ -345,8 +344,7 @@ async def update_session(
     speaker_ids: list[str],
     client: str = "",
 ) -> None:
-    require(actor, "event.manage", event)
-    ensure_editable(event)
+    require_editable(actor, event)
     values, errors = clean_session(data, event)
     chosen = await _speaker_ids(event["id"], speaker_ids, errors)
     if errors:
@@ -377,8 +375,7 @@ async def update_session(
 async def delete_session(
     actor: Viewer, event: dict[str, Any], session: dict[str, Any], client: str = ""
 ) -> None:
-    require(actor, "event.manage", event)
-    ensure_editable(event)
+    require_editable(actor, event)
     async with write_transaction():
         await SessionSpeaker.delete().where(SessionSpeaker.session == session["id"])
         await AgendaSession.delete().where(AgendaSession.id == session["id"])
@@ -436,8 +433,7 @@ async def create_speaker(
     photo: bytes | None = None,
     client: str = "",
 ) -> int:
-    require(actor, "event.manage", event)
-    ensure_editable(event)
+    require_editable(actor, event)
     values, errors = clean_speaker(data)
     if not errors:
         values["photo"] = _photo(photo, errors)
@@ -464,8 +460,7 @@ async def update_speaker(
     photo: bytes | None = None,
     client: str = "",
 ) -> None:
-    require(actor, "event.manage", event)
-    ensure_editable(event)
+    require_editable(actor, event)
     values, errors = clean_speaker(data)
     if not errors:
         values["photo"] = _photo(photo, errors) or speaker["photo"]
@@ -491,8 +486,7 @@ async def delete_speaker(
     actor: Viewer, event: dict[str, Any], speaker: dict[str, Any], client: str = ""
 ) -> None:
     """Remove a speaker and take them off every session they were in."""
-    require(actor, "event.manage", event)
-    ensure_editable(event)
+    require_editable(actor, event)
     async with write_transaction():
         await SessionSpeaker.delete().where(SessionSpeaker.speaker == speaker["id"])
         await Speaker.delete().where(Speaker.id == speaker["id"])

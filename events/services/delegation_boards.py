@@ -687,8 +687,8 @@ def overview_sheet(rows: list[dict[str, Any]]) -> Sheet:
             gettext("Members"),
             gettext("Letters needed"),
             gettext("Letters ready"),
-            gettext("Submitted"),
-            gettext("Approved"),
+            gettext("Submitted on"),
+            gettext("Approved on"),
         ],
     )
     for row in rows:

@@ -58,7 +58,7 @@ MAX_MEMBERS = 200
 S = DelegationStatus
 STATUS_LABELS = {
     S.draft: lazy_gettext("Draft"),
-    S.submitted: lazy_gettext("Submitted"),
+    S.submitted: lazy_gettext("Submitted for review"),
     S.returned: lazy_gettext("Returned for changes"),
     S.approved: lazy_gettext("Approved"),
     S.letters_issued: lazy_gettext("Letters issued"),

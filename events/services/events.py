@@ -431,6 +431,12 @@ def ensure_editable(event: dict[str, Any]) -> None:
         raise ValidationFailed({"": gettext("An archived event can no longer be changed.")})
 
 
+def require_editable(actor: Viewer, event: dict[str, Any]) -> None:
+    """The actor may manage the event, and it is not archived."""
+    require(actor, "event.manage", event)
+    ensure_editable(event)
+
+
 async def create(
     actor: Viewer, data: dict[str, str], cover: bytes | None = None, client: str = ""
 ) -> str:
@@ -462,8 +468,7 @@ async def update(
     client: str = "",
 ) -> str:
     """Save the edit form; returns the (possibly new) short name."""
-    require(actor, "event.manage", current)
-    ensure_editable(current)
+    require_editable(actor, current)
     values, errors = clean(data)
     values["host_organization"] = await _host_id(values["host_organization"], errors)
     if errors:
@@ -668,8 +673,7 @@ async def set_quota(
 ) -> None:
     """Reserve `seats` for an organization (0 removes the reservation). The reservations
     together never exceed the capacity, and never fall below seats already taken."""
-    require(actor, "event.manage", event)
-    ensure_editable(event)
+    require_editable(actor, event)
     errors: dict[str, str] = {}
     organization = (
         await Organization.select(Organization.id, Organization.slug, Organization.name)
@@ -893,8 +897,7 @@ async def _answers_to(question: dict[str, Any]) -> list[Any]:
 async def add_question(
     actor: Viewer, event: dict[str, Any], data: dict[str, str], client: str = ""
 ) -> int:
-    require(actor, "event.manage", event)
-    ensure_editable(event)
+    require_editable(actor, event)
     values, errors = clean_question(data)
     if errors:
         raise ValidationFailed(errors)
@@ -927,8 +930,7 @@ async def update_question(
     data: dict[str, str],
     client: str = "",
 ) -> None:
-    require(actor, "event.manage", event)
-    ensure_editable(event)
+    require_editable(actor, event)
     existing_values = [str(option["value"]) for option in question["options"]]
     values, errors = clean_question(data, existing_values)
     given = await _answers_to(question)
@@ -970,8 +972,7 @@ async def update_question(
 async def remove_question(
     actor: Viewer, event: dict[str, Any], question: dict[str, Any], client: str = ""
 ) -> None:
-    require(actor, "event.manage", event)
-    ensure_editable(event)
+    require_editable(actor, event)
     await RegistrationQuestion.delete().where(RegistrationQuestion.id == question["id"])
     await record(
         actor,
@@ -991,8 +992,7 @@ async def move_question(
     actor: Viewer, event: dict[str, Any], question: dict[str, Any], step: int, client: str = ""
 ) -> None:
     """Move a question one place up (step -1) or down (+1); positions are renumbered."""
-    require(actor, "event.manage", event)
-    ensure_editable(event)
+    require_editable(actor, event)
     async with write_transaction():
         ordered = [row["id"] for row in await questions(event["id"])]
         index = ordered.index(question["id"])

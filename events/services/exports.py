@@ -29,7 +29,7 @@ from core.i18n import (
     locale,
     zone_name,
 )
-from core.paging import Page, order, paginate
+from core.paging import Page, contains, order, paginate
 from core.spreadsheets import Cell, Download, Sheet, download
 from core.tables import Organization
 from events.services import answers as answer_rules
@@ -74,14 +74,6 @@ class Filters:
         return {"status": self.status, "organization": self.organization, "q": self.search}
 
 
-def _contains(column: Any, text: str) -> Any:
-    # ILIKE is PostgreSQL's; SQLite's LIKE already ignores (ASCII) case.
-    pattern = f"%{text}%"
-    if Registration._meta.db.engine_type == "sqlite":
-        return column.like(pattern)
-    return column.ilike(pattern)
-
-
 def _where(event_id: int, filters: Filters) -> Any:
     condition = Registration.event == event_id
     if filters.status:
@@ -91,7 +83,7 @@ def _where(event_id: int, filters: Filters) -> Any:
     elif filters.organization:
         condition &= Registration.organization.slug == filters.organization
     if filters.search:
-        condition &= _contains(Registration.name, filters.search) | Registration.email.like(
+        condition &= contains(Registration.name, filters.search) | Registration.email.like(
             f"%{filters.search.lower()}%"
         )
     return condition

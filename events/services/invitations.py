@@ -17,6 +17,7 @@ token is computed again whenever a mail is built, and checked against its bindin
 from __future__ import annotations
 
 import base64
+import contextlib
 import csv
 import hashlib
 import hmac
@@ -27,6 +28,7 @@ import secrets
 import unicodedata
 import zipfile
 from collections import Counter
+from contextlib import AbstractAsyncContextManager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -50,7 +52,7 @@ from core.settings import get_settings
 from core.tables import Membership, Organization, OutboxStatus, Role, User
 from events.services import mail_context, registrations
 from events.services.calendar import event_calendar
-from events.services.events import read_moment
+from events.services.events import local_input, read_moment, registration_status_labels
 from events.services.exports import moment_text
 from events.services.registrations import Person
 from events.tables import Event, Invitation, InvitationCampaign, Registration
@@ -800,8 +802,6 @@ async def discard_draft(
 def draft_form_values(event: dict[str, Any], campaign: dict[str, Any]) -> dict[str, Any]:
     """A draft back in its form: the text, the schedule, the chosen organizations and accounts,
     and every listed person as a line of the pasted list."""
-    from events.services.events import local_input
-
     values: dict[str, Any] = text_values(campaign)
     values["expires_at"] = local_input(campaign["expires_at"], event["timezone"])
     for number, moment in enumerate(_loaded(campaign["reminders"], []), start=1):
@@ -1112,6 +1112,17 @@ def _new_invitation(
     )
 
 
+def _mail_batch() -> AbstractAsyncContextManager[Any]:
+    """How a batch of mails is queued. SQLite: in one transaction, since a commit per message
+    would make the database, not the mail server, the limit; a send job triggered inside it
+    waits for SQLite's single write lock and then finds its row. PostgreSQL: without one, as
+    a job triggered inside a transaction could look before the commit, find nothing, and
+    leave the message to the next sweep a minute later."""
+    if get_settings().is_sqlite:
+        return write_transaction()
+    return contextlib.nullcontext()
+
+
 async def run_campaign(campaign_id: int) -> int:
     """The job behind a sending; safe to run again at any point (a crashed worker, a
     duplicate trigger). Creates the invitations (those already invited to the event are
@@ -1147,18 +1158,12 @@ async def run_campaign(campaign_id: int) -> int:
         )
         if not batch:
             break
-        # One transaction per batch: a commit per message would make the database, not the
-        # mail server, the limit. Jobs triggered inside it may find their row not committed
-        # yet; queueing the same keys again after the commit triggers those once more.
-        async with write_transaction():
+        async with _mail_batch():
             for invitation in batch:
                 message_id = await _queue(parts, invitation, send_key(invitation, 1))
                 await Invitation.update({Invitation.message: message_id}).where(
                     Invitation.id == invitation["id"]
                 )
-        async with write_transaction():  # one connection for the batch, not one per query
-            for invitation in batch:
-                await _queue(parts, invitation, send_key(invitation, 1))
         queued += len(batch)
     # The list has served its purpose: the invitations hold who was invited from now on.
     await InvitationCampaign.update(
@@ -1339,20 +1344,25 @@ async def _remind(campaign: dict[str, Any], number: int, moment: datetime, now: 
         )
         if not batch:
             return queued
-        for invitation in batch:
-            last_id = invitation["id"]
-            await _queue(parts, invitation, reminder_key(invitation, number + 1), REMINDER_TEMPLATE)
-            # Counted once per round: the moment of the round is passed only once.
-            await Invitation.update(
-                {
-                    Invitation.reminders_sent: Invitation.reminders_sent + 1,
-                    Invitation.last_reminded_at: now,
-                }
-            ).where(
-                (Invitation.id == invitation["id"])
-                & (Invitation.last_reminded_at.is_null() | (Invitation.last_reminded_at < moment))
-            )
-            queued += 1
+        async with _mail_batch():
+            for invitation in batch:
+                last_id = invitation["id"]
+                key = reminder_key(invitation, number + 1)
+                await _queue(parts, invitation, key, REMINDER_TEMPLATE)
+                # Counted once per round: each round's moment is passed only once.
+                await Invitation.update(
+                    {
+                        Invitation.reminders_sent: Invitation.reminders_sent + 1,
+                        Invitation.last_reminded_at: now,
+                    }
+                ).where(
+                    (Invitation.id == invitation["id"])
+                    & (
+                        Invitation.last_reminded_at.is_null()
+                        | (Invitation.last_reminded_at < moment)
+                    )
+                )
+                queued += 1
 
 
 # --- the tracking table ------------------------------------------------------------------------
@@ -1451,6 +1461,25 @@ def _prepared(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+async def _with_registrations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Mark who holds a live registration for the event, however they registered (through
+    the invitation, the public form or their coordinator)."""
+    missing = [row for row in rows if not row["registration_code"]]
+    for start in range(0, len(missing), 500):
+        chunk = missing[start : start + 500]
+        found = {
+            registration["active_key"]: registration
+            for registration in await Registration.select(
+                Registration.active_key, Registration.code, Registration.status
+            ).where(Registration.active_key.is_in([row["event_email"] for row in chunk]))
+        }
+        for row in chunk:
+            if registration := found.get(row["event_email"]):
+                row["registration_code"] = registration["code"]
+                row["registration_status"] = registration["status"]
+    return rows
+
+
 async def list_page(
     event_id: int, filters: Filters, sort: str = DEFAULT_SORT, page: int = 1
 ) -> tuple[Page, str]:
@@ -1461,6 +1490,7 @@ async def list_page(
     )
     for row in listing.items:
         _prepared(row)
+    await _with_registrations(listing.items)
     return listing, applied
 
 
@@ -1507,7 +1537,7 @@ def _header(zone_label: str) -> list[str]:
         gettext("Answer"),
         gettext("Answered (%(zone)s)", zone=zone_label),
         gettext("Reminders sent"),
-        gettext("Registered"),
+        gettext("Registration"),
     ]
 
 
@@ -1532,7 +1562,7 @@ def _row_cells(row: dict[str, Any], zone: ZoneInfo) -> list[Any]:
         answer_labels().get(row["answer"], row["answer"]),
         _local(row["answered_at"], zone),
         row["reminders_sent"],
-        gettext("Yes") if row["registration_code"] else gettext("No"),
+        registration_status_labels().get(row["registration_status"] or "", ""),
     ]
 
 
@@ -1606,7 +1636,9 @@ async def export(
     query, _applied = order(
         _select().where(_where(event["id"], filters)), sort, SORTS, DEFAULT_SORT
     )
-    rows = [_prepared(row) for row in await query.order_by(Invitation.id)]
+    rows = await _with_registrations(
+        [_prepared(row) for row in await query.order_by(Invitation.id)]
+    )
     day = datetime.now(ZoneInfo(event["timezone"])).date()
     filename = f"{event['slug']}-invitations-{day.isoformat()}.{kind}"
     if kind == "xlsx":
@@ -1657,7 +1689,7 @@ async def answer(invitation: dict[str, Any], choice: str, client: str = "") -> N
         raise ValidationFailed({"": gettext("Choose whether you will take part.")})
     if is_expired(invitation):
         raise ValidationFailed({"": gettext("This invitation has expired.")})
-    if choice == Answer.declined and invitation["registration"] is not None:
+    if choice == Answer.declined:
         live = await _live_registration(invitation)
         if live is not None:
             raise ValidationFailed(

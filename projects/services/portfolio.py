@@ -142,12 +142,12 @@ class Point:
 class Data:
     """Everything read for one set of filters."""
 
-    projects: list[dict[str, Any]]
-    partners: dict[int, list[dict[str, Any]]]
+    projects: list[dict[str, Any]]  # those the filters let through
     milestones: dict[int, list[dict[str, Any]]]
     reports: dict[int, list[dict[str, Any]]]  # each with "values" when it has a version
     entries: list[Entry]
     today: date
+    every: list[dict[str, Any]]  # all projects, for the filter's choices
 
 
 @dataclass
@@ -182,63 +182,75 @@ def _grouped(rows: list[dict[str, Any]], key: str) -> dict[int, list[dict[str, A
 
 
 async def load(filters: Filters, *, with_submitted: bool = False, on: date | None = None) -> Data:
-    """The projects the filters let through, with their partners, milestones and reports.
-    Reports carry their indicator values ("values"): accepted ones always, submitted ones
-    too when `with_submitted` (the export lists what the bureau has received)."""
+    """The projects the filters let through, with their milestones and reports. Reports
+    carry their indicator values ("values"): accepted ones always, submitted ones too when
+    `with_submitted` (the export lists what the bureau has received).
+
+    Each table is read whole and narrowed here: a portfolio is a few hundred projects, and
+    one plain query is cheaper than a long `IN (…)` list of ids."""
     today = on or project_rules.today()
-    every = [project_rules.loaded(row) for row in await Project.select()]
-    projects = [row for row in every if row is not None and filters.matches(row)]
-    ids = [row["id"] for row in projects]
+    every = [row for row in map(project_rules.loaded, await Project.select()) if row]
+    projects = [row for row in every if filters.matches(row)]
+    ids = {row["id"] for row in projects}
     entries = await indicators.catalog(include_inactive=True)
     if not ids:
-        return Data([], {}, {}, {}, entries, today)
-    partner_rows = await ProjectPartner.select(
-        ProjectPartner.project,
-        ProjectPartner.side,
-        ProjectPartner.organization.slug.as_alias("slug"),
-        ProjectPartner.organization.name.as_alias("name"),
-        ProjectPartner.organization.country.as_alias("country"),
-        ProjectPartner.organization.is_public.as_alias("is_public"),
-    ).where(ProjectPartner.project.is_in(ids))
+        return Data([], {}, {}, entries, today, every)
     milestone_rows = await Milestone.select(
         Milestone.project, Milestone.status, Milestone.due_on, Milestone.completed_on
-    ).where(Milestone.project.is_in(ids))
-    report_rows = (
-        await ProgressReport.select(
-            ProgressReport.id,
-            ProgressReport.project,
-            ProgressReport.period,
-            ProgressReport.period_starts_on,
-            ProgressReport.period_ends_on,
-            ProgressReport.due_on,
-            ProgressReport.status,
-            ProgressReport.current_version,
-            ProgressReport.accepted_at,
-            ProgressReport.submitted_at,
-        )
-        .where(ProgressReport.project.is_in(ids))
-        .order_by(ProgressReport.period_starts_on)
     )
-    wanted = {ReportStatus.accepted.value}
+    report_rows = await ProgressReport.select(
+        ProgressReport.id,
+        ProgressReport.project,
+        ProgressReport.period,
+        ProgressReport.period_starts_on,
+        ProgressReport.period_ends_on,
+        ProgressReport.due_on,
+        ProgressReport.status,
+        ProgressReport.current_version,
+        ProgressReport.accepted_at,
+    ).order_by(ProgressReport.period_starts_on)
+    report_rows = [row for row in report_rows if row["project"] in ids]
+    wanted = [ReportStatus.accepted.value]
     if with_submitted:
-        wanted.add(ReportStatus.submitted.value)
+        wanted.append(ReportStatus.submitted.value)
     counted = {row["id"]: row for row in report_rows if row["status"] in wanted}
     if counted:
         versions = await ReportVersion.select(
             ReportVersion.report, ReportVersion.number, ReportVersion.indicators
-        ).where(ReportVersion.report.is_in(list(counted)))
+        ).where(ReportVersion.report.status.is_in(wanted))
         for version in versions:
-            report = counted[version["report"]]
-            if version["number"] == report["current_version"]:
+            report = counted.get(version["report"])
+            if report is not None and version["number"] == report["current_version"]:
                 report["values"] = dict(_json(version["indicators"], {}))
     return Data(
         projects=projects,
-        partners=_grouped(partner_rows, "project"),
-        milestones=_grouped(milestone_rows, "project"),
+        milestones=_grouped([row for row in milestone_rows if row["project"] in ids], "project"),
         reports=_grouped(report_rows, "project"),
         entries=entries,
         today=today,
+        every=every,
     )
+
+
+async def partners_of(project_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Partner institutions of some projects (the page's rows), the Chinese side first."""
+    if not project_ids:
+        return {}
+    rows = (
+        await ProjectPartner.select(
+            ProjectPartner.project,
+            ProjectPartner.side,
+            ProjectPartner.organization.slug.as_alias("slug"),
+            ProjectPartner.organization.name.as_alias("name"),
+            ProjectPartner.organization.country.as_alias("country"),
+        )
+        .where(ProjectPartner.project.is_in(project_ids))
+        .order_by(ProjectPartner.id)
+    )
+    grouped = _grouped(rows, "project")
+    for found in grouped.values():
+        found.sort(key=lambda p: p["side"] != "china")
+    return grouped
 
 
 # --- one project's figures -----------------------------------------------------------------------
@@ -304,37 +316,46 @@ def _shown_name(project: dict[str, Any]) -> str:
     return Translated.load(project["name"]).show(current_language()).text
 
 
-def rows(data: Data) -> list[dict[str, Any]]:
-    """One portfolio row per project, with what the table shows."""
+def rows(data: Data, *, with_next: bool = False) -> list[dict[str, Any]]:
+    """One portfolio row per project with what sorting needs; `detail` fills in the rest
+    for the rows a page shows (the next report too when `with_next`: sorting by it)."""
     out = []
     for project in data.projects:
-        reports_of = data.reports.get(project["id"], [])
-        latest = latest_accepted(reports_of)
-        shown, more = _row_values(latest["values"], data.entries) if latest else ([], 0)
-        milestones_of = tally(data.milestones.get(project["id"], []), data.today)
-        out.append(
-            {
-                "project": project,
-                "name": _shown_name(project),
-                "partners": sorted(
-                    data.partners.get(project["id"], []), key=lambda p: p["side"] != "china"
-                ),
-                "next_report": next_report(project, reports_of, data.today),
-                "milestones": milestones_of,
-                "overdue": milestones_of.overdue,
-                "latest": (
-                    {
-                        "period": latest["period"],
-                        "label": reports.period_label(latest["period"]),
-                        "values": shown,
-                        "more": more,
-                    }
-                    if latest
-                    else None
-                ),
-            }
-        )
+        counts = tally(data.milestones.get(project["id"], []), data.today)
+        item = {
+            "project": project,
+            "name": _shown_name(project),
+            "milestones": counts,
+            "overdue": counts.overdue,
+        }
+        if with_next:
+            item["next_report"] = next_report(
+                project, data.reports.get(project["id"], []), data.today
+            )
+        out.append(item)
     return out
+
+
+async def detail(items: list[dict[str, Any]], data: Data) -> None:
+    """What the table shows beyond the sort keys: partners, the next report, the latest
+    accepted figures."""
+    partners = await partners_of([item["project"]["id"] for item in items])
+    for item in items:
+        project = item["project"]
+        reports_of = data.reports.get(project["id"], [])
+        item["partners"] = partners.get(project["id"], [])
+        if "next_report" not in item:
+            item["next_report"] = next_report(project, reports_of, data.today)
+        latest = latest_accepted(reports_of)
+        item["latest"] = None
+        if latest:
+            shown, more = _row_values(latest["values"], data.entries)
+            item["latest"] = {
+                "period": latest["period"],
+                "label": reports.period_label(latest["period"]),
+                "values": shown,
+                "more": more,
+            }
 
 
 _STATUS_ORDER = {status.value: index for index, status in enumerate(ProjectStatus)}
@@ -382,7 +403,8 @@ def _quarter_key(year: int, quarter: int) -> str:
     return f"{year}-Q{quarter}"
 
 
-def _accepted(data: Data) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+def accepted(data: Data) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Each accepted report (with its values) and its project."""
     return [
         (project, report)
         for project in data.projects
@@ -395,23 +417,26 @@ def _number(value: Any) -> float:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
 
 
-def choose_indicator(data: Data, key: str) -> Entry | None:
+Accepted = list[tuple[dict[str, Any], dict[str, Any]]]
+
+
+def choose_indicator(entries: list[Entry], found: Accepted, key: str) -> Entry | None:
     """The indicator asked for, else the first one any accepted report counts, else the first."""
-    if not data.entries:
+    if not entries:
         return None
-    by_key = {entry.key: entry for entry in data.entries}
+    by_key = {entry.key: entry for entry in entries}
     if key in by_key:
         return by_key[key]
-    reported = {k for _p, report in _accepted(data) for k, v in report["values"].items() if v}
-    return next((e for e in data.entries if e.key in reported), data.entries[0])
+    reported = {k for _p, report in found for k, v in report["values"].items() if v}
+    return next((e for e in entries if e.key in reported), entries[0])
 
 
-def over_time(data: Data, key: str, on: date | None = None) -> list[Point]:
+def over_time(found: Accepted, key: str) -> list[Point]:
     """An indicator summed over accepted reports, per quarter in which the reporting period
     ended (a year's report counts in its fourth quarter); the latest quarters, gaps as 0."""
     sums: dict[tuple[int, int], float] = defaultdict(float)
     counts: dict[tuple[int, int], int] = defaultdict(int)
-    for _project, report in _accepted(data):
+    for _project, report in found:
         quarter = _quarter_of(report["period_ends_on"])
         sums[quarter] += _number(report["values"].get(key))
         counts[quarter] += 1
@@ -447,12 +472,12 @@ def chart_countries(project: dict[str, Any]) -> list[str]:
     return others or list(project["countries"])
 
 
-def by_country(data: Data, key: str) -> list[Point]:
+def by_country(found: Accepted, key: str) -> list[Point]:
     """An indicator summed over accepted reports, per country (a project with partners in
     two countries counts in both); largest first."""
     sums: dict[str, float] = defaultdict(float)
     counts: dict[str, int] = defaultdict(int)
-    for project, report in _accepted(data):
+    for project, report in found:
         for code in chart_countries(project):
             sums[code] += _number(report["values"].get(key))
             counts[code] += 1
@@ -477,22 +502,24 @@ async def portfolio(
     """The portfolio page: one page of rows and the charts' figures over all filtered rows."""
     require(actor, "project.portfolio")
     data = await load(filters)
-    everything = [project_rules.loaded(row) for row in await Project.select(Project.countries)]
-    listing, applied = _sorted(rows(data), sort)
-    chosen = choose_indicator(data, indicator)
+    listing, applied = _sorted(rows(data, with_next=sort.lstrip("-") == "next_due"), sort)
+    shown = _paged(listing, page)
+    await detail(shown.items, data)
+    found = accepted(data)
+    chosen = choose_indicator(data.entries, found, indicator)
     totals = MilestoneTally()
-    for project in data.projects:
-        totals += tally(data.milestones.get(project["id"], []), data.today)
+    for item in listing:
+        totals += item["milestones"]
     return Portfolio(
-        page=_paged(listing, page),
+        page=shown,
         sort=applied,
         filters=filters,
-        countries=countries([row for row in everything if row is not None]),
+        countries=countries(data.every),
         indicator=chosen,
         indicator_choices=data.entries,
-        over_time=over_time(data, chosen.key) if chosen else [],
-        by_country=by_country(data, chosen.key) if chosen else [],
+        over_time=over_time(found, chosen.key) if chosen else [],
+        by_country=by_country(found, chosen.key) if chosen else [],
         tally=totals,
-        accepted_reports=len(_accepted(data)),
+        accepted_reports=len(found),
         all_projects=len(data.projects),
     )

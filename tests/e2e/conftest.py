@@ -11,7 +11,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -90,32 +91,51 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`hongshan serve` on a free port with a fresh data directory; yields its base URL."""
+def _wait_until_healthy(
+    process: subprocess.Popen[bytes], base_url: str, log_path: Path, wait_s: float
+) -> None:
+    deadline = time.monotonic() + wait_s
+    while not _healthy(base_url):
+        if process.poll() is not None:
+            pytest.fail(f"server exited with {process.returncode}:\n{log_path.read_text()}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"no 200 from /healthz in {wait_s} s:\n{log_path.read_text()}")
+        time.sleep(0.1)
+
+
+@contextmanager
+def start_server(
+    data_dir: Path,
+    log_name: str,
+    *options: str,
+    wait_s: float = SERVER_START_S,
+    extra_env: Mapping[str, str] | None = None,
+) -> Iterator[str]:
+    """`hongshan serve` (with `options`, such as "--demo") on a free port, keeping its data in
+    `data_dir` and its output in test-artifacts/e2e/<log_name>; yields the base URL once
+    /healthz answers and stops the server (SIGINT) when the block ends."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    log_path = ARTIFACTS / "live-server.log"
-    command = [sys.executable, "-m", "core.cli", "serve", "--host", "127.0.0.1"]
-    env = _server_env(tmp_path_factory.mktemp("live-server"), base_url)
+    log_path = ARTIFACTS / log_name
+    command = [sys.executable, "-m", "core.cli", "serve", "--host", "127.0.0.1", *options]
+    env = {**_server_env(data_dir, base_url), **(extra_env or {})}
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [*command, "--port", str(port)], cwd=REPO, env=env, stdout=log, stderr=log
         )
         try:
-            deadline = time.monotonic() + SERVER_START_S
-            while not _healthy(base_url):
-                if process.poll() is not None:
-                    pytest.fail(f"server exited with {process.returncode}:\n{log_path.read_text()}")
-                if time.monotonic() > deadline:
-                    pytest.fail(
-                        f"no 200 from /healthz in {SERVER_START_S} s:\n{log_path.read_text()}"
-                    )
-                time.sleep(0.1)
+            _wait_until_healthy(process, base_url, log_path, wait_s)
             yield base_url
         finally:
             _stop(process)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`hongshan serve` on a free port with a fresh data directory; yields its base URL."""
+    with start_server(tmp_path_factory.mktemp("live-server"), "live-server.log") as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="package")

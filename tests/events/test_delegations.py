@@ -12,6 +12,7 @@ from email.policy import default as default_policy
 
 import pytest
 
+from core import i18n
 from core.errors import ValidationFailed
 from core.tables import AuditEntry, OutboxMessage
 from events.services import delegations, passports
@@ -140,7 +141,7 @@ async def test_the_same_passport_twice_in_one_event_is_refused_even_across_deleg
     almaty, tashkent = await city("almaty"), await city("tashkent", "UZ")
     await delegation_with(event, almaty, member(event, passport_number="AA1234567"))
     other = await delegation_with(event, tashkent)
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, i18n.language("en"):
         await delegations.save_member(
             tashkent["viewer"], other, member(event, passport_number="aa 123-4567")
         )
@@ -161,9 +162,10 @@ async def test_passport_expiring_within_six_months_of_the_end_is_flagged(client)
     almaty = await city("almaty")
     soon = (event["ends_at"] + timedelta(days=100)).date().isoformat()
     delegation = await delegation_with(event, almaty)
-    _id, warnings = await delegations.save_member(
-        almaty["viewer"], delegation, member(event, passport_expires=soon)
-    )
+    with i18n.language("en"):
+        _id, warnings = await delegations.save_member(
+            almaty["viewer"], delegation, member(event, passport_expires=soon)
+        )
     assert "within six months" in warnings["passport_expires"]
     await sign_in(client, almaty["user"])
     page = await client.get(f"/en/account/delegations/{delegation['id']}/")
@@ -175,7 +177,7 @@ async def test_passport_expiring_before_the_event_ends_is_refused() -> None:
     almaty = await city("almaty")
     delegation = await delegation_with(event, almaty)
     expired = (event["ends_at"] - timedelta(days=2)).date().isoformat()
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, i18n.language("en"):
         await delegations.save_member(
             almaty["viewer"], delegation, member(event, passport_expires=expired)
         )
@@ -289,7 +291,7 @@ async def test_coordinators_cannot_edit_after_the_freeze_date() -> None:
     await Event.update(
         {Event.delegations_freeze_at: datetime.now(UTC) - timedelta(minutes=1)}
     ).where(Event.id == event["id"])
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, i18n.language("en"):
         await delegations.save_member(almaty["viewer"], delegation, member(event))
     assert "frozen" in refused.value.errors[""]
     fao = await office()

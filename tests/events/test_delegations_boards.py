@@ -193,9 +193,10 @@ async def test_all_delegations_list_with_state_and_counts_and_its_export(client)
     assert page.status_code == 200
     for name in ("Akimat of Almaty", "Tashkent City Khokimiyat", "Bishkek City Hall"):
         assert name in page.text
-    assert "Submitted: 2" in page.text and "Draft: 1" in page.text
+    assert "Submitted for review: 2" in page.text and "Draft: 1" in page.text
     rows = _sheet((await client.get("/en/manage/delegations/delegations.xlsx")).content)
-    assert sorted(row[2] for row in rows[1:]) == ["Draft", "Submitted", "Submitted"]
+    statuses = sorted(row[2] for row in rows[1:])
+    assert statuses == ["Draft", "Submitted for review", "Submitted for review"]
 
 
 async def test_members_export_holds_passports_in_clear_for_the_office_only(client) -> None:

@@ -16,7 +16,7 @@ from events.services import agenda, registrations
 from events.services.registrations import Person
 from events.tables import Event, EventQuota, RegistrationQuestion
 from tests.events.factories import make_event, make_quota
-from tests.factories import make_organization, make_user, post_form, sign_in
+from tests.factories import audit, make_organization, make_user, post_form, sign_in
 
 
 def event_form(**overrides: str) -> dict[str, str]:
@@ -46,14 +46,6 @@ async def signed_in_admin(client: httpx.AsyncClient) -> dict[str, Any]:
     admin = await make_user("admin", email="organizer@example.org")
     await sign_in(client, admin)
     return admin
-
-
-async def audit(action: str) -> list[dict[str, Any]]:
-    rows = await AuditEntry.select().where(AuditEntry.action == action).order_by(AuditEntry.id)
-    for row in rows:
-        for key in ("before", "after"):
-            row[key] = json.loads(row[key]) if isinstance(row[key], str) else row[key]
-    return rows
 
 
 async def status_of(event_id: int) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import json
 import zipfile
 from datetime import date, timedelta
 from typing import Any
@@ -13,11 +12,14 @@ from typing import Any
 import httpx
 
 from core.content import Translated
-from core.tables import AuditEntry
 from projects.services import projects as project_rules
 from projects.services import reports
 from projects.tables import Milestone, ProgressReport, Project, TeamMember
-from tests.factories import make_user, sign_in
+from tests.factories import (
+    audit,  # noqa: F401 - test_portfolio still imports it from here
+    make_user,
+    sign_in,
+)
 
 _numbers = itertools.count(1)
 
@@ -116,14 +118,6 @@ async def make_report(project: dict[str, Any], period: str = "2026-Q1", **fields
 async def signed_in_as(client: httpx.AsyncClient, user: dict[str, Any]) -> dict[str, Any]:
     await sign_in(client, user)
     return user
-
-
-async def audit(action: str) -> list[dict[str, Any]]:
-    rows = await AuditEntry.select().where(AuditEntry.action == action).order_by(AuditEntry.id)
-    for row in rows:
-        for key in ("before", "after"):
-            row[key] = json.loads(row[key]) if isinstance(row[key], str) else row[key]
-    return rows
 
 
 def report_form(version: int = 0, **overrides: str) -> dict[str, str]:

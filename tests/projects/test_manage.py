@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from projects.services import indicators
 from projects.tables import Indicator, Project, ProjectImage, ProjectPartner
-from tests.factories import make_organization, make_user, post_form, sign_in
-from tests.projects.factories import PNG, audit, make_member, make_project
+from tests.factories import audit, make_organization, make_user, post_form, sign_in
+from tests.projects.factories import PNG, make_member, make_project
 
 
 def project_form(**overrides) -> dict:
