@@ -69,11 +69,21 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         asyncio.run(_drop_postgres_database())
 
 
+def _own_database_per_worker(url: str) -> str:
+    """Parallel test workers (pytest-xdist) each get their own Redis database number, since
+    every test empties its database first."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    base, _sep, number = url.rpartition("/")
+    if not worker.startswith("gw") or not number.isdigit():
+        return url
+    return f"{base}/{int(number) + 1 + int(worker[2:])}"
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
     configured = os.environ.get("HONGSHAN_REDIS_URL")
     if configured:
-        yield configured
+        yield _own_database_per_worker(configured)
         return
     with EmbeddedRedis(_DATA_DIR / "redis" / "redis.sock", persistent=False) as server:
         yield server.url
