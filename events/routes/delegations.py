@@ -11,15 +11,18 @@ export or download gets 404, as if it did not exist. Rules live in
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
+from litestar.connection import ASGIConnection
 from litestar.datastructures import CacheControlHeader, UploadFile
 from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
-from core.access import Viewer, require
+from core.access import ANONYMOUS, Viewer, can, require
 from core.content import Translated
 from core.errors import ValidationFailed
 from core.i18n import current_language, gettext, zone_name
@@ -41,8 +44,16 @@ from events.services.events import local_input
 from events.tables import Delegation, Event
 
 NO_STORE = CacheControlHeader(no_store=True)
+
+
+def _oversees(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
+    """The office's area, through the central policy: sign in first (401), or 403."""
+    user = connection.scope.get("user")
+    require(user if isinstance(user, Viewer) else ANONYMOUS, "delegation.oversee")
+
+
 COORDINATORS = [role_required(Role.coordinator)]
-OFFICE = [role_required(Role.fao)]
+OFFICE = [_oversees]
 MEMBER_FORM = "events/delegations/member_form.html"
 CONFIRM = "events/delegations/confirm.html"
 XLSX = boards.XLSX_TYPE
@@ -67,6 +78,11 @@ def _file(content: bytes, media_type: str, filename: str, inline: bool = False) 
             "cache-control": "no-store",
         },
     )
+
+
+async def _workbook(sheets: list[boards.Sheet]) -> bytes:
+    """Writing a workbook is CPU work: in a thread, so other requests are answered meanwhile."""
+    return await asyncio.to_thread(boards.workbook, sheets)
 
 
 def _labels() -> dict[str, Any]:
@@ -181,7 +197,7 @@ async def my_delegations(request: Request) -> Template:
 async def open_mine(request: Request) -> Template | Redirect:
     viewer = viewer_of(request)
     organization, _sep, slug = (await form_data(request)).get("choice", "").partition(":")
-    if not organization.isdigit() or not viewer.acts_for(int(organization)):
+    if not organization.isdigit() or not can(viewer, "delegation.open", int(organization)):
         return await _my_list(request, ValidationFailed({"choice": gettext("Choose an event.")}))
     try:
         delegation_id = await rules.open_delegation(
@@ -439,7 +455,7 @@ async def my_members_export(request: Request, delegation_id: FromPath[int]) -> R
     rows = await rules.members(delegation["id"])
     for row in rows:
         row["delegation_text"] = boards.text(delegation["organization_name"])
-    content = boards.workbook([boards.members_sheet(rows, event, clear=False)])
+    content = await _workbook([boards.members_sheet(rows, event, clear=False)])
     return _file(content, XLSX, f"delegation-{delegation['id']}-members.xlsx")
 
 
@@ -558,7 +574,7 @@ async def office_index_export(
     rows = await boards.overview_rows(
         _filters(event, status, organization), _q(sort) or boards.DEFAULT_SORT
     )
-    return _file(boards.workbook([boards.overview_sheet(rows)]), XLSX, "delegations.xlsx")
+    return _file(await _workbook([boards.overview_sheet(rows)]), XLSX, "delegations.xlsx")
 
 
 @post("/manage/delegations/new", guards=OFFICE, cache_control=NO_STORE)
@@ -741,7 +757,7 @@ async def office_members_export(request: Request, delegation_id: FromPath[int]) 
     for row in rows:
         row["delegation_text"] = boards.text(delegation["organization_name"])
     clear = rules.sees_passports(viewer)
-    content = boards.workbook([boards.members_sheet(rows, event, clear=clear)])
+    content = await _workbook([boards.members_sheet(rows, event, clear=clear)])
     if clear:
         await rules.audit_passport_view(
             viewer, "delegation", delegation["id"], "export", len(rows), client_address(request)
@@ -892,7 +908,7 @@ async def _board_file(board: str, event_slug: str | None) -> Response:
         sheets = boards.dietary_sheets(rows)
     else:
         sheets = [boards.protocol_sheet(await boards.protocol(event["id"]))]
-    return _file(boards.workbook(sheets), XLSX, f"{event['slug']}-{board}.xlsx")
+    return _file(await _workbook(sheets), XLSX, f"{event['slug']}-{board}.xlsx")
 
 
 @get("/manage/delegations/arrivals", guards=OFFICE, cache_control=NO_STORE)
@@ -954,7 +970,7 @@ async def board_members_file(request: Request, event: Query = None) -> Response:
         raise NotFoundException()
     rows = await boards.board_members(found["id"])
     clear = rules.sees_passports(viewer)
-    content = boards.workbook([boards.members_sheet(rows, found, clear=clear)])
+    content = await _workbook([boards.members_sheet(rows, found, clear=clear)])
     if clear:
         await rules.audit_passport_view(
             viewer, "event", found["id"], "members export", len(rows), client_address(request)
@@ -994,7 +1010,10 @@ async def board_badges(event: Query = None) -> Response:
         )
         for row in rows
     ]
-    content = letters.badges_pdf(Translated.load(rules._loaded(found["title"])), badges)
+    # CPU work: a thread keeps the event loop answering other requests meanwhile.
+    content = await asyncio.to_thread(
+        letters.badges_pdf, Translated.load(rules._loaded(found["title"])), badges
+    )
     return _file(content, "application/pdf", f"{found['slug']}-badges.pdf", inline=True)
 
 

@@ -12,6 +12,7 @@ the data). Mail is queued after the transaction that decided it has committed.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import calendar
 import io
@@ -1394,21 +1395,40 @@ async def _issuer_names(organization_id: int | None, event: dict[str, Any]) -> A
     return _loaded(row["name"]) if row else None
 
 
-async def letter_data(letter: dict[str, Any]) -> letter_pdf.LetterData:
-    """Everything one letter prints, with the member's passport data in clear."""
-    row = await Delegate.select().where(Delegate.id == letter["delegate"]).first()
-    assert row is not None
-    event = await Event.select().where(Event.id == letter["event"]).first()
-    assert event is not None
-    delegation = await get(letter["delegation"])
+@dataclass
+class _LetterContext:
+    """What letters of one delegation share, read once per rendering run."""
+
+    event: dict[str, Any]
+    delegation: dict[str, Any]
+    issuers: dict[int | None, Any] = field(default_factory=dict)
+
+
+async def _letter_context(delegation_id: int) -> _LetterContext:
+    delegation = await get(delegation_id)
     assert delegation is not None
+    return _LetterContext(await event_of(delegation), delegation)
+
+
+async def letter_data(
+    letter: dict[str, Any],
+    member_row: dict[str, Any] | None = None,
+    context: _LetterContext | None = None,
+) -> letter_pdf.LetterData:
+    """Everything one letter prints, with the member's passport data in clear."""
+    row = member_row or await Delegate.select().where(Delegate.id == letter["delegate"]).first()
+    assert row is not None
+    context = context or await _letter_context(letter["delegation"])
+    event, delegation = context.event, context.delegation
+    if letter["issuer"] not in context.issuers:
+        context.issuers[letter["issuer"]] = await _issuer_names(letter["issuer"], event)
     zone = ZoneInfo(event["timezone"])
     second = letter["languages"].partition("+")[2] or "en"
     return letter_pdf.LetterData(
         reference=letter["reference"],
         issued_on=letter["issued_on"],
         second_language=second,
-        issuer=Translated.load(await _issuer_names(letter["issuer"], event)),
+        issuer=Translated.load(context.issuers[letter["issuer"]]),
         event_title=Translated.load(_loaded(event["title"])),
         event_city=Translated.load(_loaded(event["city"])),
         event_venue=Translated.load(_loaded(event["venue"])),
@@ -1436,14 +1456,28 @@ async def letter_data(letter: dict[str, Any]) -> letter_pdf.LetterData:
 async def render_letters(delegation_id: int) -> int:
     """The worker's part: render every pending letter of the delegation (at least once
     delivery: a letter rendered twice is simply the same file again), then, when the round
-    is complete, mark the letters issued and mail them to the coordinators."""
+    is complete, mark the letters issued and mail them to the coordinators.
+
+    Rendering is CPU work: it runs in a thread, so that the event loop it shares with other
+    jobs (and, under `hongshan serve`, with the web app) keeps answering meanwhile."""
     pending = await VisaLetter.select().where(
         (VisaLetter.delegation == delegation_id) & (VisaLetter.status == "pending")
     )
     rendered = 0
+    if not pending:
+        await _letters_done(delegation_id)
+        return rendered
+    context = await _letter_context(delegation_id)
+    rows = {
+        row["id"]: row
+        for row in await Delegate.select().where(
+            Delegate.id.is_in([letter["delegate"] for letter in pending])
+        )
+    }
     for letter in pending:
         try:
-            pdf = letter_pdf.visa_letter_pdf(await letter_data(letter))
+            data = await letter_data(letter, rows.get(letter["delegate"]), context)
+            pdf = await asyncio.to_thread(letter_pdf.visa_letter_pdf, data)
         except Exception as error:
             await VisaLetter.update(
                 {VisaLetter.status: "failed", VisaLetter.error: type(error).__name__}

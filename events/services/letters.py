@@ -255,9 +255,7 @@ def _signature_block(pdf: FPDF, data: LetterData, second: str, issuer: list[str]
         pdf.set_text_color(*color)
         _font(pdf, style, size)
         pdf.set_x(x)
-        pdf.multi_cell(
-            width, size * 0.5, text, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )
+        pdf.multi_cell(width, size * 0.5, text, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     line(f"{zh['inviter']} / {other['inviter']}", "", 8.5, MUTED)
     for name in issuer:

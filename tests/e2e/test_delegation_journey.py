@@ -4,10 +4,10 @@ On the demo site (its own `serve --demo`): Almaty's coordinator, in Russian, tak
 city's draft delegation to the annual conference in Urumqi, removes a member whose details
 are missing, and imports five members from the XLSX template — one row departs before it
 arrives, so nothing is imported — fixes the row, imports again and submits; the office
-returns it with a comment (mailed in Russian); the coordinator fixes a flight number and submits again; the office approves and
-generates the visa letters, which a worker renders; the letter's text holds the member's
-Cyrillic and Chinese names and its first page is saved as an image; the arrivals board lists
-the five.
+returns it with a comment (mailed in Russian); the coordinator fixes a flight number and
+submits again; the office approves and generates the visa letters, which a worker renders;
+the letter's text holds the member's Cyrillic and Chinese names and its first page is saved
+as an image; the arrivals board lists the five.
 """
 
 from __future__ import annotations
@@ -78,17 +78,18 @@ def wait_for_mail(data_dir: Path, template: str) -> EmailMessage:
     raise AssertionError(f"no {template} mail within {WAIT_S} s")
 
 
-def filled_template(template: bytes, *, bad_row: int | None) -> bytes:
-    """The downloaded template (Russian headings) with the five members; `bad_row` departs
-    before it arrives. Travel is three weeks ahead, passports valid for years."""
+def filled_template(template: bytes, starts: datetime, *, bad_row: int | None) -> bytes:
+    """The downloaded template (Russian headings) with the five members, arriving the day
+    before the event `starts` and leaving two days after; `bad_row` departs before it
+    arrives."""
     with i18n.language("ru"):
         labels = delegations.field_labels()
     book = load_workbook(io.BytesIO(template))
     sheet = book.worksheets[0]
     columns = {cell.value: cell.column for cell in sheet[1]}
-    today = datetime.now(ZoneInfo("Asia/Urumqi")).replace(second=0, microsecond=0)
-    arrival = (today + timedelta(days=20)).replace(hour=14, minute=35, tzinfo=None)
-    departure = (today + timedelta(days=25)).replace(hour=9, minute=10, tzinfo=None)
+    local = starts.astimezone(ZoneInfo("Asia/Urumqi"))
+    arrival = (local - timedelta(days=1)).replace(hour=14, minute=35, tzinfo=None)
+    departure = (local + timedelta(days=2)).replace(hour=9, minute=10, tzinfo=None)
     for index, person in enumerate(PEOPLE):
         native, latin, chinese, gender, country, passport, letter, head = person
         late = index == bad_row
@@ -100,7 +101,7 @@ def filled_template(template: bytes, *, bad_row: int | None) -> bytes:
             "date_of_birth": datetime(1980 + index, 3, 14),
             "nationality": country,
             "passport_number": passport,
-            "passport_expires": (today + timedelta(days=1500)).strftime("%d.%m.%Y"),
+            "passport_expires": (local + timedelta(days=1500)).strftime("%d.%m.%Y"),
             "job_title": "Специалист акимата",
             "organization_name": "Акимат города Алматы",
             "languages": "казахский, русский",
@@ -158,7 +159,9 @@ def test_a_delegation_goes_from_a_spreadsheet_to_visa_letters_and_the_arrivals_b
     with coordinator.expect_download() as download:
         coordinator.locator("a[href$='template.xlsx']").click()
     template = Path(download.value.path()).read_bytes()
-    upload(coordinator, tmp_path / "members.xlsx", filled_template(template, bad_row=3))
+    event = coordinator.context.request.get(f"{base}/api/v1/events/{EVENT}").json()
+    starts = datetime.fromisoformat(event["starts_at"].replace("Z", "+00:00"))
+    upload(coordinator, tmp_path / "members.xlsx", filled_template(template, starts, bad_row=3))
     report = coordinator.locator("section.import-report")
     expect(report).to_be_visible()
     expect(report.locator("tbody th[scope=row]")).to_have_text(["5"])  # the fourth member's row
@@ -168,7 +171,7 @@ def test_a_delegation_goes_from_a_spreadsheet_to_visa_letters_and_the_arrivals_b
     expect(coordinator.locator("table.members tbody tr")).to_have_count(2)  # nothing imported
 
     coordinator.goto(f"{base}/ru/account/delegations/{delegation_id}/import")
-    upload(coordinator, tmp_path / "members.xlsx", filled_template(template, bad_row=None))
+    upload(coordinator, tmp_path / "members.xlsx", filled_template(template, starts, bad_row=None))
     expect(coordinator).to_have_url(re.compile(r"\?imported=5&updated=0$"))
     expect(coordinator.locator("table.members tbody tr")).to_have_count(7)
     coordinator.select_option("#f-protocol_rank", "head_of_department")
