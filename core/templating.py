@@ -90,11 +90,17 @@ def create_environment() -> Environment:
     )
     # Babel extracts `{% trans %}` blocks trimmed (babel.cfg); look them up the same way.
     env.policies["ext.i18n.trimmed"] = True
+
+    def catalog() -> Any:
+        return i18n.translations(i18n.current_language())
+
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda message: i18n.translations(i18n.current_language()).ugettext(message),
-        ngettext=lambda s, p, n: i18n.translations(i18n.current_language()).ungettext(s, p, n),
-        pgettext=lambda c, message: i18n.translations(i18n.current_language()).upgettext(c, message),
-        npgettext=lambda c, s, p, n: i18n.translations(i18n.current_language()).unpgettext(c, s, p, n),
+        gettext=lambda message: catalog().ugettext(message),
+        ngettext=lambda singular, plural, n: catalog().ungettext(singular, plural, n),
+        pgettext=lambda context, message: catalog().upgettext(context, message),
+        npgettext=lambda context, singular, plural, n: catalog().unpgettext(
+            context, singular, plural, n
+        ),
         newstyle=True,
     )
     env.filters.update(
