@@ -18,6 +18,7 @@ from typing import Any
 
 from core.access import Viewer, require, rule
 from core.content import Translated
+from core.db import engine
 from core.i18n import country_name, current_language, gettext
 from core.organizations import PARTNER_COUNTRIES
 from core.paging import PER_PAGE, Page
@@ -188,7 +189,13 @@ async def load(filters: Filters, *, with_submitted: bool = False, on: date | Non
 
     Each table is read whole and narrowed here: a portfolio is a few hundred projects, and
     one plain query is cheaper than a long `IN (…)` list of ids."""
-    today = on or project_rules.today()
+    # One read transaction: the figures come from one snapshot, and SQLite reads them over
+    # one connection instead of opening one per query.
+    async with engine().transaction():
+        return await _load(filters, with_submitted, on or project_rules.today())
+
+
+async def _load(filters: Filters, with_submitted: bool, today: date) -> Data:
     every = [row for row in map(project_rules.loaded, await Project.select()) if row]
     projects = [row for row in every if filters.matches(row)]
     ids = {row["id"] for row in projects}
