@@ -14,6 +14,7 @@ import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
 from functools import cache
 from pathlib import Path
@@ -28,6 +29,8 @@ from core.settings import get_settings
 from core.templating import create_environment
 
 SMTP_TIMEOUT_S = 30
+
+SMTP_POLICY = SMTP.clone(max_line_length=998)
 
 
 class PermanentMailError(Exception):
@@ -82,7 +85,10 @@ def message_id(key: str, sender: str) -> str:
 
 
 def build_message(sender: str, recipient: str, key: str, mail: RenderedMail) -> EmailMessage:
-    message = EmailMessage()
+    # The default policy folds long non-Latin subjects at 78 columns and can lose the space
+    # between two encoded words there ("конференцияға шақыру" arrives joined); RFC 5322
+    # allows 998.
+    message = EmailMessage(policy=SMTP_POLICY)
     message["From"] = sender
     message["To"] = recipient
     message["Subject"] = mail.subject

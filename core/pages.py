@@ -1,10 +1,11 @@
-"""Small helpers every page handler uses: who is asking, from where, and safe redirects."""
+"""Small helpers every page handler uses: who is asking and from where, form fields and
+uploads, 404s, files to show or save, and safe redirects."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from litestar import Request
+from litestar import Request, Response
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, UploadFile
 from litestar.exceptions import (
@@ -23,6 +24,9 @@ from core.i18n import current_language
 from core.sessions import ABSOLUTE_S
 from core.settings import get_settings
 from core.uploads import stored_path
+
+if TYPE_CHECKING:
+    from core.spreadsheets import Download
 
 Found = TypeVar("Found")
 # Stored names end in the extension of their sniffed format (core.uploads.store_image).
@@ -98,6 +102,18 @@ def stored_image(folder_name: str, name: str, headers: dict[str, str]) -> File:
         media_type=IMAGE_TYPES[path.suffix],
         content_disposition_type="inline",
         headers=headers,
+    )
+
+
+def attachment(download: Download) -> Response[bytes]:
+    """A file the browser saves rather than shows; never cached (exports hold personal data)."""
+    return Response(
+        download.content,
+        media_type=download.media_type,
+        headers={
+            "content-disposition": f'attachment; filename="{download.filename}"',
+            "cache-control": "no-store",
+        },
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from piccolo.columns import Column
 from piccolo.query import Select
@@ -35,6 +36,12 @@ def order(query: Select, sort: str, columns: dict[str, Column], default: str) ->
     """Apply `sort` ("name" or "-name") if it names an allowed column, else the default."""
     key = sort if sort.lstrip("-") in columns else default
     return query.order_by(columns[key.lstrip("-")], ascending=not key.startswith("-")), key
+
+
+def query_string(values: dict[str, str]) -> str:
+    """`a=1&b=2&` for the non-empty values: ready for pager and sort links to extend."""
+    shown = {key: value for key, value in values.items() if value}
+    return urlencode(shown) + "&" if shown else ""
 
 
 def contains(column: Column, text: str) -> Any:

@@ -22,8 +22,16 @@ from litestar.types import Guard
 from core.access import ANONYMOUS, Viewer, require
 from core.errors import ValidationFailed
 from core.i18n import gettext
-from core.pages import client_address, form_data, form_page, found_or_404, lang_path, viewer_of
-from core.paging import parse_page
+from core.pages import (
+    attachment,
+    client_address,
+    form_data,
+    form_page,
+    found_or_404,
+    lang_path,
+    viewer_of,
+)
+from core.paging import parse_page, query_string
 from events.services import checkin, exports, registrations, seats
 from events.services import events as event_rules
 
@@ -51,12 +59,6 @@ def allowed(action: str) -> Guard:
 
 async def _event_or_404(slug: str) -> dict[str, Any]:
     return found_or_404(await event_rules.get(slug))
-
-
-def _query_string(values: dict[str, str]) -> str:
-    """`a=1&b=2&` for the non-empty values: ready for pager and sort links to extend."""
-    shown = {key: value for key, value in values.items() if value}
-    return urlencode(shown) + "&" if shown else ""
 
 
 def _board_query(raw: str) -> str:
@@ -96,7 +98,7 @@ async def board(
     listing, applied = await exports.list_page(
         event, filters, sort or exports.DEFAULT_SORT, parse_page(page)
     )
-    filter_query = _query_string(filters.as_form())
+    filter_query = query_string(filters.as_form())
     return Template(
         BOARD,
         context={
@@ -129,14 +131,7 @@ async def _file(request: Request, slug: str, kind: str, query: dict[str, str | N
         viewer_of(request),
         client_address(request),
     )
-    return Response(
-        result.content,
-        media_type=result.media_type,
-        headers={
-            "content-disposition": f'attachment; filename="{result.filename}"',
-            "cache-control": "no-store",
-        },
-    )
+    return attachment(result)
 
 
 @get("/manage/events/{slug:str}/registrations.csv", guards=[allowed(MANAGE)])
