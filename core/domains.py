@@ -36,6 +36,8 @@ class Domain:
     cron_jobs: Sequence[Any] = ()
     demo_loader: Callable[[], Awaitable[None]] | None = None
     menu: Sequence[MenuEntry] = field(default_factory=tuple)
+    # More for a partner organization's public page: (organization row) -> template context.
+    organization_context: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]] | None = None
 
 
 def piccolo_app_paths() -> list[str]:

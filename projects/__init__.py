@@ -3,6 +3,7 @@
 from core.domains import Domain, MenuEntry
 from core.i18n import N_
 from projects import demo, jobs, routes
+from projects.services import public
 
 domain = Domain(
     name="projects",
@@ -13,4 +14,5 @@ domain = Domain(
     cron_jobs=jobs.cron_jobs,
     demo_loader=demo.load_projects_demo,
     menu=(MenuEntry(label=N_("Projects"), path="projects/", order=20),),
+    organization_context=public.for_organization,
 )

@@ -8,6 +8,7 @@ from litestar.params import FromPath
 from litestar.response import File, Template
 
 from core import organizations
+from core.domains import load_domains
 from core.feeds import queries as feed_queries
 from core.pages import PUBLIC_IMAGE_HEADERS, stored_image
 
@@ -28,12 +29,17 @@ async def partner_detail(slug: FromPath[str]) -> Template:
     organization = await organizations.get(slug)
     if organization is None or not organization["is_public"]:
         raise NotFoundException()
+    extra: dict = {}
+    for domain in load_domains():  # e.g. the projects it takes part in
+        if domain.organization_context is not None:
+            extra.update(await domain.organization_context(organization))
     return Template(
         "core/partners/detail.html",
         context={
             "organization": organization,
             "kinds": organizations.kind_labels(),
             "feed_items": await feed_queries.latest_for_organization(organization["id"]),
+            **extra,
         },
     )
 

@@ -1838,5 +1838,7 @@ async def resume_letters(now: datetime | None = None) -> int:
     )
     ids = sorted({row["delegation"] for row in rows})
     for delegation_id in ids:
-        await jobqueue.enqueue(RENDER_JOB, delegation_id)
+        # One waiting trigger per delegation: the job keeps no result, so the id is free
+        # again as soon as a run ends.
+        await jobqueue.enqueue(RENDER_JOB, delegation_id, job_id=f"letters:{delegation_id}:resume")
     return len(ids)

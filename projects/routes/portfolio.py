@@ -18,7 +18,9 @@ ADMINS = [role_required()]
 Query = Annotated[str | None, QueryParameter()]
 
 
-def _filters(country: str | None, field: str | None, kind: str | None, status: str | None):
+def _filters(
+    country: str | None, field: str | None, kind: str | None, status: str | None
+) -> portfolio.Filters:
     return portfolio.Filters.of(
         country=country or "", field=field or "", kind=kind or "", status=status or ""
     )

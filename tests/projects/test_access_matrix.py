@@ -124,6 +124,7 @@ ENDPOINTS = [
     team("POST", "team/{t}/remove", LEADS),
     # the bureau's pages
     bureau("GET", ""),
+    bureau("GET", "export.xlsx"),
     bureau("GET", "new"),
     bureau("POST", "new", form=PROJECT_FORM),
     bureau("GET", "{p}/"),

@@ -11,7 +11,6 @@ import pytest
 
 from core.content import Translated
 from core.demo import load_core_demo
-from core.domains import Domain
 from projects import demo
 from projects.services import public
 from projects.tables import Milestone, ProgressReport, Project, ProjectPartner, ReportVersion
@@ -171,11 +170,7 @@ async def test_partner_pages_list_the_public_projects_they_take_part_in() -> Non
     assert [p["slug"] for p in found["partner_projects"]] == ["kz-base"]
 
 
-@pytest.mark.skipif(
-    not hasattr(Domain, "organization_context"),
-    reason="core's partner page does not yet ask the domains for extra context",
-)
-async def test_a_partner_page_links_its_projects(client) -> None:  # pragma: no cover
+async def test_a_partner_page_links_its_projects(client) -> None:
     almaty = await make_organization("almaty", country="KZ", is_public=True)
     shown = await make_project(slug="kz-base", name=Translated.of("en", en="Steppe base").dump())
     await partner(shown, almaty)
