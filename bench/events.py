@@ -268,7 +268,7 @@ def run(args: argparse.Namespace, path: Path) -> int:
             load, problems = asyncio.run(page_load(port, args))
         finally:
             stop_server(process)
-        print(f"server start: {cold:.2f} s (log {log_path})")
+        print(f"server start: {cold:.2f} s")
         for problem in problems:
             print(f"page check: {problem}")
         print(

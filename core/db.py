@@ -6,6 +6,7 @@ that later writes fails with "database is locked" under concurrency); PostgreSQL
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,6 +18,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 SQLITE_BUSY_TIMEOUT_S = 30
+_writer_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
 
 
 def sqlite_path(url: str) -> Path:
@@ -63,12 +65,27 @@ def engine() -> Engine:
     return found
 
 
+def _sqlite_writer() -> asyncio.Lock:
+    """The lock of the running event loop (tests and the CLI may run several loops)."""
+    loop = asyncio.get_running_loop()
+    return _writer_locks.setdefault(loop, asyncio.Lock())
+
+
 @asynccontextmanager
 async def write_transaction() -> AsyncIterator[None]:
-    """A transaction for read-then-write work: IMMEDIATE on SQLite, plain on PostgreSQL."""
+    """A transaction for read-then-write work: IMMEDIATE on SQLite, plain on PostgreSQL.
+
+    SQLite has one writer at a time. Writers of this process queue on an asyncio lock rather
+    than all polling the file lock: under a burst of a thousand, polling ran past the busy
+    timeout ("database is locked"); other processes still wait through the busy timeout.
+    """
     db = engine()
     if isinstance(db, SQLiteEngine):
-        async with db.transaction(transaction_type=TransactionType.immediate):
+        if db.current_transaction.get() is not None:  # nested: the outer one holds the lock
+            async with db.transaction(transaction_type=TransactionType.immediate):
+                yield
+            return
+        async with _sqlite_writer(), db.transaction(transaction_type=TransactionType.immediate):
             yield
     else:
         async with db.transaction():
