@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from piccolo.columns.combination import WhereRaw
+
 from events.tables import Event, EventQuota
 
 GENERAL = "general"
@@ -36,10 +38,12 @@ async def take(event: dict[str, Any], organization_id: int | None) -> str:
         )
         if held:
             return QUOTA
-    condition = Event.id == event["id"]
-    if event["capacity"] is not None:
-        general_capacity = event["capacity"] - await reserved_seats(event["id"])
-        condition &= Event.general_taken < general_capacity
+    # The guard reads capacity and reservations in the same statement that takes the seat, so
+    # a capacity or quota changed a moment ago is already counted.
+    condition = (Event.id == event["id"]) & WhereRaw(
+        "(capacity IS NULL OR general_taken < capacity - "
+        "(SELECT COALESCE(SUM(seats), 0) FROM event_quota WHERE event_quota.event = event.id))"
+    )
     held = (
         await Event.update({Event.general_taken: Event.general_taken + 1})
         .where(condition)
