@@ -160,52 +160,21 @@ async def _file(request: Request, slug: str, kind: str, raw: dict[str, str | Non
     )
 
 
-@get("/manage/events/{slug:str}/invitations.csv", guards=ORGANIZERS)
-async def export_csv(
-    request: Request,
-    slug: FromPath[str],
-    answer: Query = None,
-    delivery: Query = None,
-    kind: Query = None,
-    language: Query = None,
-    campaign: Query = None,
-    q: Query = None,
-    sort: Query = None,
-) -> Response:
-    raw = {
-        "answer": answer,
-        "delivery": delivery,
-        "kind": kind,
-        "language": language,
-        "campaign": campaign,
-        "q": q,
-        "sort": sort,
-    }
-    return await _file(request, slug, "csv", raw)
+EXPORT_FILTERS = ("answer", "delivery", "kind", "language", "campaign", "q", "sort")
 
 
-@get("/manage/events/{slug:str}/invitations.xlsx", guards=ORGANIZERS)
-async def export_xlsx(
-    request: Request,
-    slug: FromPath[str],
-    answer: Query = None,
-    delivery: Query = None,
-    kind: Query = None,
-    language: Query = None,
-    campaign: Query = None,
-    q: Query = None,
-    sort: Query = None,
-) -> Response:
-    raw = {
-        "answer": answer,
-        "delivery": delivery,
-        "kind": kind,
-        "language": language,
-        "campaign": campaign,
-        "q": q,
-        "sort": sort,
-    }
-    return await _file(request, slug, "xlsx", raw)
+@get(
+    [
+        "/manage/events/{slug:str}/invitations.csv",
+        "/manage/events/{slug:str}/invitations.xlsx",
+    ],
+    guards=ORGANIZERS,
+)
+async def export(request: Request, slug: FromPath[str]) -> Response:
+    """The tracking table as CSV or XLSX (by the path's suffix), with the table's filters."""
+    kind = "xlsx" if request.url.path.endswith(".xlsx") else "csv"
+    raw = {key: request.query_params.get(key) for key in EXPORT_FILTERS}
+    return await _file(request, slug, kind, raw)
 
 
 # --- writing a sending ---------------------------------------------------------------------------
@@ -699,8 +668,7 @@ async def register_submit(request: Request, token: FromPath[str]) -> Response:
 
 pages = [
     tracking,
-    export_csv,
-    export_xlsx,
+    export,
     new_form,
     new_submit,
     edit_form,

@@ -134,30 +134,21 @@ async def _file(request: Request, slug: str, kind: str, query: dict[str, str | N
     return attachment(result)
 
 
-@get("/manage/events/{slug:str}/registrations.csv", guards=[allowed(MANAGE)])
-async def export_csv(
-    request: Request,
-    slug: FromPath[str],
-    status: Query = None,
-    organization: Query = None,
-    q: Query = None,
-    sort: Query = None,
-) -> Response:
-    query = {"status": status, "organization": organization, "q": q, "sort": sort}
-    return await _file(request, slug, "csv", query)
+EXPORT_FILTERS = ("status", "organization", "q", "sort")
 
 
-@get("/manage/events/{slug:str}/registrations.xlsx", guards=[allowed(MANAGE)])
-async def export_xlsx(
-    request: Request,
-    slug: FromPath[str],
-    status: Query = None,
-    organization: Query = None,
-    q: Query = None,
-    sort: Query = None,
-) -> Response:
-    query = {"status": status, "organization": organization, "q": q, "sort": sort}
-    return await _file(request, slug, "xlsx", query)
+@get(
+    [
+        "/manage/events/{slug:str}/registrations.csv",
+        "/manage/events/{slug:str}/registrations.xlsx",
+    ],
+    guards=[allowed(MANAGE)],
+)
+async def export(request: Request, slug: FromPath[str]) -> Response:
+    """The board as CSV or XLSX (by the path's suffix), with the board's filters."""
+    kind = "xlsx" if request.url.path.endswith(".xlsx") else "csv"
+    query = {key: request.query_params.get(key) for key in EXPORT_FILTERS}
+    return await _file(request, slug, kind, query)
 
 
 # --- One registration and the actions on it -------------------------------------------------
@@ -397,8 +388,7 @@ async def checkin_stats(slug: FromPath[str]) -> Response[CheckinStats]:
 
 pages = [
     board,
-    export_csv,
-    export_xlsx,
+    export,
     registration_detail,
     approve,
     reject_form,
