@@ -47,7 +47,7 @@ class Project(Table, tablename="project"):
     summary = JSON()
     description = JSON()
     kind = Varchar(length=30, choices=ProjectKind)
-    field = Varchar(length=40)  # a key of projects.services.vocabulary.FIELDS
+    field = Varchar(length=40)  # a key of core.vocabulary.FIELDS
     countries = JSON()  # ISO 3166-1 alpha-2 codes
     starts_on = Date()
     ends_on = Date(null=True, default=None)

@@ -22,10 +22,10 @@ from core.db import engine
 from core.i18n import country_name, current_language, gettext
 from core.organizations import PARTNER_COUNTRIES
 from core.paging import PER_PAGE, Page
+from core.vocabulary import FIELDS
 from projects.services import indicators, reports
 from projects.services import projects as project_rules
 from projects.services.indicators import Entry
-from projects.services.vocabulary import FIELDS
 from projects.tables import (
     Milestone,
     MilestoneStatus,

@@ -27,8 +27,8 @@ from core.organizations import PARTNER_COUNTRIES
 from core.paging import Page, order, paginate
 from core.tables import Organization, Role, User
 from core.uploads import UploadRefused, store_image, stored_path
+from core.vocabulary import FIELDS
 from projects.services import forms
-from projects.services.vocabulary import FIELDS
 from projects.tables import (
     PartnerSide,
     Project,

@@ -1,5 +1,6 @@
 """The words of projects: kinds, fields, statuses, team roles and the built-in indicators,
-each with a label translated when shown (lazy_gettext), in one place for every page and mail."""
+each with a label translated when shown (lazy_gettext), in one place for every page and mail.
+The fields of technology are the shared taxonomy of `core.vocabulary`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from babel.support import LazyProxy
 
 from core.i18n import lazy_gettext
+from core.vocabulary import field_labels, labels
 from projects.tables import (
     MilestoneStatus,
     ProjectKind,
@@ -23,20 +25,6 @@ KINDS = {
     ProjectKind.research_base: lazy_gettext("Research base"),
     ProjectKind.technology_transfer_centre: lazy_gettext("Technology transfer centre"),
     ProjectKind.pilot: lazy_gettext("Pilot project"),
-}
-
-# Keys are stored in Project.field; keep them stable, relabel freely.
-FIELDS = {
-    "biological_resources": lazy_gettext("Biological resources"),
-    "agriculture": lazy_gettext("Agriculture"),
-    "animal_husbandry": lazy_gettext("Animal husbandry"),
-    "medicine": lazy_gettext("Medicine and pharmaceuticals"),
-    "ecology": lazy_gettext("Ecology and environment"),
-    "water": lazy_gettext("Water resources"),
-    "energy": lazy_gettext("Energy"),
-    "materials": lazy_gettext("New materials"),
-    "information_technology": lazy_gettext("Information technology"),
-    "other": lazy_gettext("Other fields"),
 }
 
 PROJECT_STATUSES = {
@@ -113,17 +101,8 @@ BUILTIN_INDICATORS = (
 BUILTIN_KEYS = tuple(indicator.key for indicator in BUILTIN_INDICATORS)
 
 
-def labels(mapping: dict) -> dict[str, str]:
-    """A label table as plain strings in the current language, keyed by the stored value."""
-    return {str(getattr(key, "value", key)): str(label) for key, label in mapping.items()}
-
-
 def kind_labels() -> dict[str, str]:
     return labels(KINDS)
-
-
-def field_labels() -> dict[str, str]:
-    return labels(FIELDS)
 
 
 def project_status_labels() -> dict[str, str]:
