@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from core.access import Viewer
+from core.content import Translated
 from core.tables import AuditEntry
 
 # Never copied into the log, whatever table they come from.
@@ -62,3 +64,16 @@ async def record_changes(
     old, new = changed_fields(before, after)
     if new:
         await record(actor, action, object_type, object_id, client=client, before=old, after=new)
+
+
+def jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    """Values as the audit log can keep them: moments as ISO text, content as plain dicts."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, datetime):
+            out[key] = value.astimezone(UTC).isoformat()
+        elif isinstance(value, Translated):
+            out[key] = value.dump()
+        else:
+            out[key] = value
+    return out

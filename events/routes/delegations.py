@@ -26,6 +26,7 @@ from core.access import ANONYMOUS, Viewer, can, require
 from core.content import Translated
 from core.errors import ValidationFailed
 from core.i18n import current_language, gettext, zone_name
+from core.moments import local_input
 from core.pages import (
     client_address,
     form_data,
@@ -40,7 +41,6 @@ from core.tables import Organization, Role
 from events.services import delegation_boards as boards
 from events.services import delegation_import, exports, letters
 from events.services import delegations as rules
-from events.services.events import local_input
 from events.tables import Delegation, Event
 
 NO_STORE = CacheControlHeader(no_store=True)

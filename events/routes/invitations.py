@@ -25,13 +25,14 @@ from core import i18n
 from core.access import ANONYMOUS, Viewer, require, role_labels
 from core.errors import ValidationFailed
 from core.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, gettext
+from core.moments import local_input
 from core.pages import client_address, form_data, form_lists, form_page, lang_path, viewer_of
 from core.paging import parse_page
 from core.tables import Organization
 from events.routes.registration import _countries, _questions, _raw_answers
 from events.services import invitations as rules
 from events.services import mail_context, registrations
-from events.services.events import local_input, registration_status_labels
+from events.services.events import registration_status_labels
 from events.tables import Event, EventStatus, Registration
 
 INVITE = "event.invite"

@@ -16,21 +16,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.access import Viewer
-from core.audit import changed_fields, record, record_changes
+from core.audit import changed_fields, jsonable, record, record_changes
 from core.content import Translated
 from core.db import write_transaction
 from core.errors import ValidationFailed
 from core.i18n import format_date, format_time, gettext, lazy_gettext
+from core.moments import local_date, local_input, read_moment
 from core.translated_forms import check_length, row_form_values, source_language, translated
 from core.uploads import UploadRefused, store_image
 from events.services.events import (
     MEDIA_FOLDER,
     get_by_id,
-    jsonable,
-    local_date,
-    local_input,
     plain,
-    read_moment,
     require_editable,
 )
 from events.tables import AgendaSession, SessionKind, SessionSpeaker, Speaker

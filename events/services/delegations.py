@@ -34,10 +34,10 @@ from core.content import Translated
 from core.db import write_transaction
 from core.errors import ValidationFailed
 from core.i18n import current_language, gettext, lazy_gettext
+from core.moments import local_input, read_moment
 from core.tables import Membership, Organization, OutboxMessage, OutboxStatus, Role, User
 from events.services import letters as letter_pdf
 from events.services import mail_context, passports
-from events.services.events import local_input, read_moment
 from events.tables import (
     Delegate,
     Delegation,

@@ -10,21 +10,21 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import available_timezones
 
-from babel import dates as babel_dates
 from babel.support import LazyProxy
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.query.functions.aggregate import Count
 
 from core.access import Viewer, require, rule
-from core.audit import changed_fields, record, record_changes
+from core.audit import changed_fields, jsonable, record, record_changes
 from core.content import Translated
 from core.db import engine, write_transaction
 from core.errors import ValidationFailed
 from core.i18n import LANGUAGES, current_language, gettext, lazy_gettext, ngettext
+from core.moments import date_range, local_input, read_moment
 from core.paging import Page, order, paginate
 from core.tables import Organization
 from core.translated_forms import check_length, row_form_values, source_language, translated
@@ -112,73 +112,6 @@ def registration_status_labels() -> dict[str, str]:
     return {status.value: str(label) for status, label in REGISTRATION_STATUS_LABELS.items()}
 
 
-# --- time ------------------------------------------------------------------------------------
-
-
-def to_utc(raw: str, zone: str) -> datetime:
-    """A wall-clock date-time typed in `zone` (as an `<input type="datetime-local">` sends it)
-    as a UTC moment. ValueError for text that is no date-time, or a time the clocks skip."""
-    naive = datetime.fromisoformat(raw.strip())
-    if naive.tzinfo is not None or not 2000 <= naive.year <= 2100:
-        raise ValueError(raw)
-    tz = ZoneInfo(zone)
-    moment = naive.replace(tzinfo=tz).astimezone(UTC)
-    if moment.astimezone(tz).replace(tzinfo=None) != naive:
-        raise ValueError(raw)  # inside a daylight-saving gap: no such wall-clock time
-    return moment
-
-
-def local_input(value: datetime | None, zone: str) -> str:
-    """A stored UTC moment as the value of a `datetime-local` field in `zone`."""
-    if value is None:
-        return ""
-    return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
-
-
-def local_date(value: datetime, zone: str) -> date:
-    return value.astimezone(ZoneInfo(zone)).date()
-
-
-def date_range(event: dict[str, Any]) -> str:
-    """The event's days in its own time zone, e.g. "Jun 3 – 4, 2026", in the page language."""
-    zone = event["timezone"]
-    return babel_dates.format_interval(
-        local_date(event["starts_at"], zone),
-        local_date(event["ends_at"], zone),
-        "yMMMd",
-        locale=current_language(),
-    )
-
-
-def read_moment(
-    data: dict[str, str], name: str, zone: str, errors: dict[str, str], *, required: bool = False
-) -> datetime | None:
-    """One date-time field of a form, converted from `zone`; problems go into `errors`."""
-    raw = data.get(name, "").strip()
-    if not raw:
-        if required:
-            errors[name] = gettext("Enter a date and time.")
-        return None
-    try:
-        return to_utc(raw, zone)
-    except ValueError:
-        errors[name] = gettext("Enter a date and time such as 2026-06-03 09:30.")
-    return None
-
-
-def jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    """Values as the audit log can keep them: moments as ISO text, content as plain dicts."""
-    out: dict[str, Any] = {}
-    for key, value in values.items():
-        if isinstance(value, datetime):
-            out[key] = value.astimezone(UTC).isoformat()
-        elif isinstance(value, Translated):
-            out[key] = value.dump()
-        else:
-            out[key] = value
-    return out
-
-
 # --- reading -------------------------------------------------------------------------------
 
 
@@ -219,7 +152,7 @@ async def list_page(
     for item in listing.items:
         item["seats"] = await seats.counts(item)
         item["registrations"] = registered.get(item["id"], 0)
-        item["dates"] = date_range(item)
+        item["dates"] = date_range(item["starts_at"], item["ends_at"], item["timezone"])
     return listing, applied
 
 

@@ -47,12 +47,13 @@ from core.content import Translated
 from core.db import write_transaction
 from core.errors import ValidationFailed
 from core.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, gettext, lazy_gettext
+from core.moments import local_input, read_moment
 from core.paging import Page, order, paginate
 from core.settings import get_settings
 from core.tables import Membership, Organization, OutboxStatus, Role, User
 from events.services import mail_context, registrations
 from events.services.calendar import event_calendar
-from events.services.events import local_input, read_moment, registration_status_labels
+from events.services.events import registration_status_labels
 from events.services.exports import moment_text
 from events.services.registrations import Person
 from events.tables import Event, Invitation, InvitationCampaign, Registration

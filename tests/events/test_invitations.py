@@ -23,9 +23,9 @@ from openpyxl import Workbook, load_workbook
 
 from core import i18n, mail
 from core.content import Translated
+from core.moments import local_input
 from core.tables import AuditEntry, OutboxMessage
 from events.services import invitations
-from events.services.events import local_input
 from events.tables import Invitation, InvitationCampaign, Registration
 from tests.core.test_outbox import Mailbox, _free_port
 from tests.events.factories import make_event
