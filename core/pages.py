@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from litestar import Request, Response
 from litestar.connection import ASGIConnection
-from litestar.datastructures import Cookie, UploadFile
+from litestar.datastructures import CacheControlHeader, Cookie, UploadFile
 from litestar.exceptions import (
     NotAuthorizedException,
     NotFoundException,
@@ -18,7 +18,7 @@ from litestar.response import File, Redirect, Template
 from litestar.types import Guard
 
 from core import sessions
-from core.access import ANONYMOUS, Viewer
+from core.access import ANONYMOUS, Viewer, require
 from core.errors import ValidationFailed
 from core.i18n import current_language
 from core.sessions import ABSOLUTE_S
@@ -35,6 +35,8 @@ PUBLIC_IMAGE_HEADERS = {
     "Cache-Control": "public, max-age=86400",
     "Content-Security-Policy": "default-src 'none'",
 }
+# For controllers whose pages show one person's or one organization's data.
+NO_STORE = CacheControlHeader(private=True, no_store=True)
 
 
 def signed_in(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
@@ -52,6 +54,17 @@ def role_required(*roles: str) -> Guard:
         user = connection.scope["user"]
         if not (user.is_admin or user.has_role(*roles)):
             raise PermissionDeniedException()
+
+    return guard
+
+
+def allowed(action: str) -> Guard:
+    """Guard through the central policy (core.access): sign in first (401), or not for you
+    (403). Set it once on a controller; object checks stay in the services."""
+
+    def guard(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
+        user = connection.scope.get("user")
+        require(user if isinstance(user, Viewer) else ANONYMOUS, action)
 
     return guard
 
