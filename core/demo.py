@@ -2,18 +2,65 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from core import jobqueue
+from core.access import Viewer
 from core.accounts import create_user
+from core.auth import load_viewer
 from core.content import Translated
 from core.domains import load_domains
+from core.settings import get_settings
 from core.tables import Organization, User
 
 DEMO_PASSWORD = "hongshan-demo"  # noqa: S105 - published in README for the demo accounts
 
 
 async def load_demo() -> None:
-    for domain in load_domains():
-        if domain.demo_loader is not None:
-            await domain.demo_loader()
+    async with _job_queue():
+        for domain in load_domains():
+            if domain.demo_loader is not None:
+                await domain.demo_loader()
+
+
+@asynccontextmanager
+async def _job_queue() -> AsyncIterator[None]:
+    """Demo content is built through the same services people use, and they queue e-mails
+    through the job queue. `serve --demo` loads demo content before the app opens the queue,
+    and `hongshan demo` runs without any server: open it here for the duration — the
+    configured Redis, the embedded server `serve` has already started, or else a short-lived
+    embedded one (persistent, so the next start sends the mail)."""
+    try:
+        jobqueue.redis()
+    except RuntimeError:
+        pass
+    else:
+        yield
+        return
+    from core.redis_server import EmbeddedRedis
+
+    settings = get_settings()
+    server = None
+    url = settings.redis_url
+    if url is None and settings.redis_socket.exists():
+        url = f"unix://{settings.redis_socket}"
+    elif url is None:
+        server = EmbeddedRedis(settings.redis_socket)
+        url = server.start()
+    await jobqueue.open_queue(url)
+    try:
+        yield
+    finally:
+        await jobqueue.close_queue()
+        if server is not None:
+            server.stop()
+
+
+async def demo_viewer(email: str) -> Viewer | None:
+    """A demo account as the services see it, or None when the core demo did not run."""
+    user = await User.select(User.id).where(User.email == email).first()
+    return await load_viewer(user["id"]) if user else None
 
 
 # slug, kind, country, timezone, website, names (zh, ru, kk, en), cities (zh, ru, kk, en)

@@ -1,7 +1,10 @@
 """The one list of domains, and what each domain registers with the platform.
 
 Like Django's INSTALLED_APPS: the app factory, the worker and Piccolo's app registry all read
-`DOMAINS`, so adding a domain means writing its package and adding one line here.
+`DOMAINS`, so adding a domain means writing its package and adding one line here. A domain
+names its feature subpackages (`events.invitations`, …) by dotted name in `features`; each
+exposes its own `domain` object and is loaded right after its domain, so the domain's core
+never imports its features.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class Domain:
     menu: Sequence[MenuEntry] = field(default_factory=tuple)
     # More for a partner organization's public page: (organization row) -> template context.
     organization_context: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]] | None = None
+    features: Sequence[str] = ()  # dotted names of feature subpackages, loaded after it
 
 
 def piccolo_app_paths() -> list[str]:
@@ -46,4 +50,10 @@ def piccolo_app_paths() -> list[str]:
 
 @cache
 def load_domains() -> tuple[Domain, ...]:
-    return tuple(importlib.import_module(name).domain for name in DOMAINS)
+    """Every domain, each followed by its features, in the order of `DOMAINS`."""
+    loaded: list[Domain] = []
+    for name in DOMAINS:
+        domain = importlib.import_module(name).domain
+        loaded.append(domain)
+        loaded.extend(importlib.import_module(feature).domain for feature in domain.features)
+    return tuple(loaded)

@@ -5,16 +5,12 @@ registrants use; loaded once (nothing happens when the conference already exists
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from core import jobqueue
 from core.access import Viewer
-from core.auth import load_viewer
-from core.settings import get_settings
+from core.demo import demo_viewer
 from core.tables import Organization, User
 from core.translated_forms import row_form_values
 from events.services import agenda, delegation_demo, registrations
@@ -54,65 +50,26 @@ def _at(day: date, clock: str) -> str:
     return f"{day.isoformat()}T{clock}"
 
 
-@asynccontextmanager
-async def _job_queue() -> AsyncIterator[None]:
-    """Registrations queue their e-mails through the job queue. `serve --demo` loads demo
-    content before the app opens the queue, and `hongshan demo` runs without any server: open
-    it here for the duration — the configured Redis, the embedded server `serve` has already
-    started, or else a short-lived embedded one (persistent, so the next start sends the mail).
-    """
-    try:
-        jobqueue.redis()
-    except RuntimeError:
-        pass
-    else:
-        yield
-        return
-    from core.redis_server import EmbeddedRedis
-
-    settings = get_settings()
-    server = None
-    url = settings.redis_url
-    if url is None and settings.redis_socket.exists():
-        url = f"unix://{settings.redis_socket}"
-    elif url is None:
-        server = EmbeddedRedis(settings.redis_socket)
-        url = server.start()
-    await jobqueue.open_queue(url)
-    try:
-        yield
-    finally:
-        await jobqueue.close_queue()
-        if server is not None:
-            server.stop()
-
-
-async def _viewer(email: str) -> Viewer | None:
-    user = await User.select(User.id).where(User.email == email).first()
-    return await load_viewer(user["id"]) if user else None
-
-
 async def load_events_demo() -> None:
     if await Event.exists().where(Event.slug == CONFERENCE):
         return
-    admin = await _viewer("admin@example.org")
+    admin = await demo_viewer("admin@example.org")
     if admin is None:  # the core demo (organizations, accounts) did not run
         return
     organizations = {
         row["slug"]: row
         for row in await Organization.select(Organization.id, Organization.slug, Organization.name)
     }
-    async with _job_queue():
-        # Each event stands alone, so a start interrupted halfway completes the rest later.
-        for slug, load in (
-            (PAST_FORUM, _past_forum),
-            (TASHKENT_FORUM, _tashkent_forum),
-            (ROADSHOW, _roadshow),
-            (CONFERENCE, _conference),
-        ):
-            if not await Event.exists().where(Event.slug == slug):
-                await load(admin, organizations)
-        await delegation_demo.load_demo_delegations()
+    # Each event stands alone, so a start interrupted halfway completes the rest later.
+    for slug, load in (
+        (PAST_FORUM, _past_forum),
+        (TASHKENT_FORUM, _tashkent_forum),
+        (ROADSHOW, _roadshow),
+        (CONFERENCE, _conference),
+    ):
+        if not await Event.exists().where(Event.slug == slug):
+            await load(admin, organizations)
+    await delegation_demo.load_demo_delegations()
     print("Demo events: the annual conference in Urumqi, a roadshow in Almaty, a forum in")
     print("  Tashkent and a past forum in Dushanbe (back office: /en/manage/events/).")
 
@@ -819,7 +776,7 @@ async def _conference(admin: Viewer, organizations: dict[str, Any]) -> None:
     def answers(chosen: list[str], meal: str, needs_visa: str, country: str, job: str = ""):
         return {topics: chosen, meals: meal, visa: needs_visa, citizenship: country, position: job}
 
-    coordinator = await _viewer("coordinator@example.org")
+    coordinator = await demo_viewer("coordinator@example.org")
     await registrations.register(
         event["id"],
         [

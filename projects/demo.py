@@ -13,15 +13,12 @@ from __future__ import annotations
 import math
 import struct
 import zlib
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import date, timedelta
 
-from core import jobqueue, organizations
+from core import organizations
 from core.access import Viewer
-from core.auth import load_viewer
-from core.settings import get_settings
-from core.tables import Organization, User
+from core.demo import demo_viewer
+from core.tables import Organization
 from projects.services import indicators, milestones, reports
 from projects.services import projects as project_rules
 from projects.services.projects import PartnerChoice, ProjectScope
@@ -35,42 +32,6 @@ Texts = tuple[str, str, str, str]  # zh, ru, kk, en; "" where a text is not (yet
 
 def _fields(name: str, texts: Texts) -> dict[str, str]:
     return {f"{name}_{lang}": text for lang, text in zip(LANGS, texts, strict=True) if text}
-
-
-@asynccontextmanager
-async def _job_queue() -> AsyncIterator[None]:
-    """The services queue mails (team added, report reviewed) through the job queue; open it
-    for the demo when `serve --demo` or `hongshan demo` has not (the same approach as the
-    events demo: the configured Redis, the running embedded server, or a short-lived one)."""
-    try:
-        jobqueue.redis()
-    except RuntimeError:
-        pass
-    else:
-        yield
-        return
-    from core.redis_server import EmbeddedRedis
-
-    settings = get_settings()
-    server = None
-    url = settings.redis_url
-    if url is None and settings.redis_socket.exists():
-        url = f"unix://{settings.redis_socket}"
-    elif url is None:
-        server = EmbeddedRedis(settings.redis_socket)
-        url = server.start()
-    await jobqueue.open_queue(url)
-    try:
-        yield
-    finally:
-        await jobqueue.close_queue()
-        if server is not None:
-            server.stop()
-
-
-async def _viewer(email: str) -> Viewer | None:
-    user = await User.select(User.id).where(User.email == email).first()
-    return await load_viewer(user["id"]) if user else None
 
 
 def _quarter_start(today: date, quarters_back: int) -> date:
@@ -407,8 +368,8 @@ async def _bio_lab(admin: Viewer) -> None:
             ),
         },
     )
-    lead = await _viewer("lead@example.org")
-    member = await _viewer("member@example.org")
+    lead = await demo_viewer("lead@example.org")
+    member = await demo_viewer("member@example.org")
     if lead is None or member is None:
         return
     await project_rules.add_member(admin, admin_scope, email=lead.email, role="lead")
@@ -708,7 +669,7 @@ async def _livestock_base(admin: Viewer) -> None:
         name="Айжан Нұрланқызы",
         language="kk",
     )
-    lead = await _viewer("ma.jianguo@example.org")
+    lead = await demo_viewer("ma.jianguo@example.org")
     assert lead is not None
     team_scope = await project_rules.scope(lead, LIVESTOCK_BASE)
     assert team_scope is not None
@@ -816,7 +777,7 @@ async def _livestock_base(admin: Viewer) -> None:
 
 async def load_projects_demo() -> None:
     """The two demo projects; each one that already exists is skipped."""
-    admin = await _viewer("admin@example.org")
+    admin = await demo_viewer("admin@example.org")
     if admin is None:  # the core demo (organizations, accounts) did not run
         return
     pending = [
@@ -826,10 +787,9 @@ async def load_projects_demo() -> None:
     ]
     if not pending:
         return
-    async with _job_queue():
-        await _organizations(admin)
-        await _forage_indicator(admin)
-        for _slug, load in pending:
-            await load(admin)
+    await _organizations(admin)
+    await _forage_indicator(admin)
+    for _slug, load in pending:
+        await load(admin)
     print("Demo projects: the China–Tajikistan joint laboratory and the China–Kazakhstan")
     print("  livestock base (portfolio: /en/manage/projects/, public: /en/projects/).")
