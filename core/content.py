@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.i18n import LANGUAGES
+from core.i18n import LANGUAGES, current_language
 
 
 @dataclass(frozen=True)
@@ -70,3 +70,18 @@ class Translated:
 
     def __bool__(self) -> bool:
         return bool(self.text)
+
+
+def json_value(value: Any, default: Any = None) -> Any:
+    """A JSON column's value: SQLite hands it back as text, PostgreSQL as a value."""
+    if value is None or value == "":
+        return default
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def plain_text(value: Any, lang: str | None = None) -> str:
+    """Translated content (a column's raw value or a `Translated`) as plain text in `lang`,
+    by default the current language, falling back as pages do; for messages, mail, exports
+    and file names, where no fallback mark is shown."""
+    content = value if isinstance(value, Translated) else Translated.load(json_value(value))
+    return content.show(lang or current_language()).text

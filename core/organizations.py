@@ -6,13 +6,14 @@ import re
 from typing import Any
 from zoneinfo import available_timezones
 
+from core import i18n
 from core.access import Viewer, require
 from core.accounts import email_problem
 from core.audit import record, record_changes
 from core.content import Translated
 from core.db import write_transaction
 from core.errors import ValidationFailed
-from core.i18n import gettext, lazy_gettext
+from core.i18n import current_language, gettext, lazy_gettext
 from core.paging import Page, order, paginate
 from core.tables import Organization, OrganizationKind
 from core.translated_forms import row_form_values, source_language, translated
@@ -20,6 +21,8 @@ from core.uploads import UploadRefused, store_image
 
 # Partner countries first, in the order the bureau lists them.
 PARTNER_COUNTRIES = ("CN", "KZ", "UZ", "KG", "TJ", "TM")
+# Territory codes CLDR names that are no country a person holds a passport of.
+NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL_PATTERN = re.compile(r"^https?://[^\s/$.?#].[^\s]*$", re.IGNORECASE)
 WEBSITE_MAX = 300  # the column's length: PostgreSQL refuses anything longer
@@ -208,3 +211,21 @@ def _logo(content: bytes | None, slug: str, errors: dict[str, str]) -> str:
     except UploadRefused as refusal:
         errors["logo"] = refusal.message
         return ""
+
+
+def country_choices() -> dict[str, list[tuple[str, str]]]:
+    """Countries named in the page language for a choice list: the partner countries first
+    (`partners`), then the rest alphabetically (`others`)."""
+    names = i18n.locale(current_language()).territories
+    others = [
+        (code, name)
+        for code, name in names.items()
+        if len(code) == 2
+        and code.isalpha()
+        and code not in NOT_COUNTRIES
+        and code not in PARTNER_COUNTRIES
+    ]
+    return {
+        "partners": [(code, names.get(code, code)) for code in PARTNER_COUNTRIES],
+        "others": sorted(others, key=lambda pair: pair[1].casefold()),
+    }

@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 
 from core import i18n
 from core.access import ANONYMOUS, Viewer, can, role_labels
-from core.content import Translated
+from core.content import Translated, plain_text
 from core.domains import load_domains
 from core.i18n import LANGUAGE_NAMES, LANGUAGES, ROOT
 from core.settings import get_settings
@@ -70,10 +70,6 @@ def _can(context: Any, action: str, obj: Any = None) -> bool:
     return can(_viewer(context), action, obj)
 
 
-def _plain(value: Any) -> str:
-    return Translated.load(value).show(i18n.current_language()).text
-
-
 def _menu() -> list[Any]:
     entries = [entry for domain in load_domains() for entry in domain.menu]
     return sorted(entries, key=lambda entry: entry.order)
@@ -127,7 +123,7 @@ def create_environment() -> Environment:
         country_name=i18n.country_name,
         country_choices=lambda codes: [(code, i18n.country_name(code)) for code in codes],
         zone_label=i18n.zone_name,
-        organization_choices=lambda rows: [(row["slug"], _plain(row["name"])) for row in rows],
+        organization_choices=lambda rows: [(row["slug"], plain_text(row["name"])) for row in rows],
         can=_can,
         settings=get_settings(),
     )

@@ -13,8 +13,10 @@ from core.access import Viewer
 from core.demo import demo_viewer
 from core.tables import Organization, User
 from core.translated_forms import row_form_values
-from events.services import agenda, delegation_demo, registrations
+from events.services import agenda, delegation_demo, lifecycle, registrations
 from events.services import events as event_rules
+from events.services import questions as question_rules
+from events.services import quotas as quota_rules
 from events.services.registrations import Person
 from events.tables import Event, Registration
 
@@ -176,12 +178,12 @@ async def _question(
         form["required"] = "on"
     for index, option in enumerate(options or []):
         form.update(_fields(f"option_{index}", option))
-    return f"q{await event_rules.add_question(admin, event, form)}"
+    return f"q{await question_rules.add_question(admin, event, form)}"
 
 
 async def _open(admin: Viewer, event: dict[str, Any]) -> None:
     for step in ("published", "registration_open"):
-        await event_rules.change_status(admin, event, step)
+        await lifecycle.change_status(admin, event, step)
 
 
 # --- the annual conference -------------------------------------------------------------------
@@ -770,7 +772,7 @@ async def _conference(admin: Viewer, organizations: dict[str, Any]) -> None:
     position = await _question(
         admin, event, "text", ("职务", "Должность", "Лауазымы", "Position"), required=False
     )
-    await event_rules.set_quota(admin, event, "almaty", "20")
+    await quota_rules.set_quota(admin, event, "almaty", "20")
     await _open(admin, event)
 
     def answers(chosen: list[str], meal: str, needs_visa: str, country: str, job: str = ""):
@@ -1233,4 +1235,4 @@ async def _past_forum(admin: Viewer, organizations: dict[str, Any]) -> None:
             {Registration.checked_in_at: arrived + timedelta(minutes=3 * minute)}
         ).where(Registration.id == registration_id)
     for step in ("registration_closed", "finished"):
-        await event_rules.change_status(admin, event, step)
+        await lifecycle.change_status(admin, event, step)

@@ -23,16 +23,19 @@ from litestar.response import Redirect, Template
 
 from core import i18n
 from core.access import ANONYMOUS, Viewer, require, role_labels
+from core.content import plain_text
 from core.errors import ValidationFailed
 from core.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, gettext
 from core.moments import local_input
+from core.organizations import country_choices
 from core.pages import client_address, form_data, form_lists, form_page, lang_path, viewer_of
 from core.paging import parse_page
 from core.tables import Organization
-from events.routes.registration import _countries, _questions, _raw_answers
+from events.routes.forms import raw_answers
 from events.services import invitations as rules
 from events.services import mail_context, registrations
-from events.services.events import registration_status_labels
+from events.services import questions as question_rules
+from events.services.labels import registration_status_labels
 from events.tables import Event, EventStatus, Registration
 
 INVITE = "event.invite"
@@ -527,7 +530,7 @@ async def _answer_page(
             .where(Organization.id == invitation["organization"])
             .first()
         )
-        organization = mail_context.text(row["name"], lang) if row else ""
+        organization = plain_text(row["name"], lang) if row else ""
     registration = await rules.live_registration(invitation)
     return form_page(
         ANSWER,
@@ -607,7 +610,7 @@ async def _register_page(
     registration = await rules.live_registration(invitation)
     if registration is not None and error is None:
         return Redirect(mail_context.personal_path(lang, registration["code"]), status_code=303)
-    questions = await _questions(event["id"])
+    questions = await question_rules.form_questions(event["id"])
     closed = _closed_message(event)
     expired = rules.is_expired(invitation)
     return form_page(
@@ -621,10 +624,10 @@ async def _register_page(
         accepted=accepted,
         expired=expired,
         closed_message=closed,
-        event_title=mail_context.text(event["title"], lang),
+        event_title=plain_text(event["title"], lang),
         when=mail_context.event_when(event),
         questions=questions,
-        countries=_countries() if any(q["kind"] == "country" for q in questions) else {},
+        countries=country_choices() if any(q["kind"] == "country" for q in questions) else {},
         language_names=LANGUAGE_NAMES,
         status_code=400 if error or (request.method == "POST" and (closed or expired)) else 200,
     )
@@ -638,8 +641,8 @@ async def register_form(request: Request, token: FromPath[str], accepted: Query 
 @post("/invitations/{token:str}/register")
 async def register_submit(request: Request, token: FromPath[str]) -> Response:
     invitation, event = await _by_token(token)
-    questions = await _questions(event["id"])
-    raw = await _raw_answers(request, questions)
+    questions = await question_rules.form_questions(event["id"])
+    raw = await raw_answers(request, questions)
     data = await form_data(request)
     name = data.get("name", "")
     language = data.get("language", "")

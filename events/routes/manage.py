@@ -14,6 +14,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.response import File, Redirect, Template
 
+from core.content import plain_text
 from core.errors import ValidationFailed
 from core.i18n import LANGUAGES, gettext
 from core.pages import (
@@ -30,8 +31,11 @@ from core.pages import (
 )
 from core.paging import parse_page
 from core.routes.account import COMMON_ZONES
-from events.services import agenda
+from events.services import agenda, lifecycle
 from events.services import events as event_rules
+from events.services import labels as event_labels
+from events.services import questions as question_rules
+from events.services import quotas as quota_rules
 
 ADMINS = [role_required()]
 EVENT_FORM = "events/manage/form.html"
@@ -53,8 +57,8 @@ async def _event_or_404(slug: str) -> dict[str, Any]:
 
 def _labels() -> dict[str, Any]:
     return {
-        "kinds": event_rules.kind_labels(),
-        "statuses": event_rules.status_labels(),
+        "kinds": event_labels.kind_labels(),
+        "statuses": event_labels.status_labels(),
         "content_languages": LANGUAGES,
     }
 
@@ -162,12 +166,12 @@ async def _overview(event: dict[str, Any], error: ValidationFailed | None = None
             "event": event,
             "section": "overview",
             "summary": await event_rules.summary(event),
-            "transitions": event_rules.allowed_transitions(event["status"]),
+            "transitions": lifecycle.allowed_transitions(event["status"]),
             "missing": event_rules.missing_translations(event),
             "agenda_untranslated": await agenda.untranslated(event["id"]),
             "clashes": [str(clash) for clash in found],
             "refusal": error.errors.get("") if error else "",
-            "registration_statuses": event_rules.registration_status_labels(),
+            "registration_statuses": event_labels.registration_status_labels(),
             "host": await _host(event),
             **_labels(),
         },
@@ -185,7 +189,7 @@ async def event_status(request: Request, slug: FromPath[str]) -> Template | Redi
     event = await _event_or_404(slug)
     data = await form_data(request)
     target = data.get("to", "")
-    step = event_rules.transition_to(event["status"], target)
+    step = lifecycle.transition_to(event["status"], target)
     if step is not None and step.confirm is not None and data.get("confirmed") != "yes":
         return Template(
             CONFIRM,
@@ -200,7 +204,7 @@ async def event_status(request: Request, slug: FromPath[str]) -> Template | Redi
             },
         )
     try:
-        await event_rules.change_status(viewer_of(request), event, target, client_address(request))
+        await lifecycle.change_status(viewer_of(request), event, target, client_address(request))
     except ValidationFailed as error:
         return await _overview(event, error)
     return Redirect(_event_path(event, "?saved=1"), status_code=303)
@@ -234,7 +238,7 @@ async def agenda_page(slug: FromPath[str]) -> Template:
             "clashing": clashing,
             "outside": outside,
             "speakers": await agenda.speakers(event["id"]),
-            "session_kinds": agenda.session_kind_labels(),
+            "session_kinds": event_labels.session_kind_labels(),
             **_labels(),
         },
     )
@@ -246,7 +250,7 @@ async def _session_context(event: dict[str, Any], session: dict[str, Any] | None
         "section": "agenda",
         "session": session,
         "speakers": await agenda.speakers(event["id"]),
-        "session_kinds": agenda.session_kind_labels(),
+        "session_kinds": event_labels.session_kind_labels(),
         **_labels(),
     }
 
@@ -353,7 +357,7 @@ def _confirm_delete(event: dict[str, Any], heading: str, question: str, action: 
 async def session_delete_confirm(slug: FromPath[str], session_id: FromPath[int]) -> Template:
     event = await _event_or_404(slug)
     session = await _session_or_404(event, session_id)
-    title = event_rules.plain(session["title"])
+    title = plain_text(session["title"])
     return _confirm_delete(
         event,
         gettext("Delete session"),
@@ -443,7 +447,7 @@ async def speaker_delete_confirm(slug: FromPath[str], speaker_id: FromPath[int])
         gettext("Remove speaker"),
         gettext(
             "Remove %(name)s from this event? They are taken off every session too.",
-            name=event_rules.plain(speaker["name"]),
+            name=plain_text(speaker["name"]),
         ),
         _event_path(event, f"agenda/speakers/{speaker_id}/delete"),
     )
@@ -472,7 +476,7 @@ async def _quotas_page(
         values=values or {},
         event=event,
         section="quotas",
-        quotas=await event_rules.quotas(event["id"]),
+        quotas=await quota_rules.quotas(event["id"]),
         summary=await event_rules.summary(event),
         organizations=await event_rules.organizations(),
         **_labels(),
@@ -489,7 +493,7 @@ async def quota_save(request: Request, slug: FromPath[str]) -> Template | Redire
     event = await _event_or_404(slug)
     data = await form_data(request)
     try:
-        await event_rules.set_quota(
+        await quota_rules.set_quota(
             viewer_of(request),
             event,
             data.get("organization", ""),
@@ -505,7 +509,7 @@ async def quota_save(request: Request, slug: FromPath[str]) -> Template | Redire
 
 
 async def _question_or_404(event: dict[str, Any], question_id: int) -> dict[str, Any]:
-    return found_or_404(await event_rules.get_question(event["id"], question_id))
+    return found_or_404(await question_rules.get_question(event["id"], question_id))
 
 
 def _question_context(
@@ -515,9 +519,9 @@ def _question_context(
         "event": event,
         "section": "questions",
         "question": question,
-        "question_kinds": event_rules.question_kind_labels(),
-        "option_rows": event_rules.option_rows(values),
-        "choice_kinds": event_rules.CHOICE_KINDS,
+        "question_kinds": event_labels.question_kind_labels(),
+        "option_rows": question_rules.option_rows(values),
+        "choice_kinds": question_rules.CHOICE_KINDS,
         **_labels(),
     }
 
@@ -530,9 +534,9 @@ async def question_list(slug: FromPath[str]) -> Template:
         context={
             "event": event,
             "section": "questions",
-            "questions": await event_rules.questions(event["id"]),
-            "question_kinds": event_rules.question_kind_labels(),
-            "choice_kinds": event_rules.CHOICE_KINDS,
+            "questions": await question_rules.questions(event["id"]),
+            "question_kinds": event_labels.question_kind_labels(),
+            "choice_kinds": question_rules.CHOICE_KINDS,
             **_labels(),
         },
     )
@@ -550,7 +554,7 @@ async def question_create(request: Request, slug: FromPath[str]) -> Template | R
     event = await _event_or_404(slug)
     data = await form_data(request)
     try:
-        await event_rules.add_question(viewer_of(request), event, data, client_address(request))
+        await question_rules.add_question(viewer_of(request), event, data, client_address(request))
     except ValidationFailed as error:
         return form_page(QUESTION_FORM, error=error, values=data, **_question_context(event, data))
     return Redirect(_event_path(event, "questions?saved=1"), status_code=303)
@@ -560,7 +564,7 @@ async def question_create(request: Request, slug: FromPath[str]) -> Template | R
 async def question_edit(slug: FromPath[str], question_id: FromPath[int]) -> Template:
     event = await _event_or_404(slug)
     question = await _question_or_404(event, question_id)
-    values = event_rules.question_form_values(question)
+    values = question_rules.question_form_values(question)
     return form_page(QUESTION_FORM, values=values, **_question_context(event, values, question))
 
 
@@ -572,7 +576,7 @@ async def question_update(
     question = await _question_or_404(event, question_id)
     data = await form_data(request)
     try:
-        await event_rules.update_question(
+        await question_rules.update_question(
             viewer_of(request), event, question, data, client_address(request)
         )
     except ValidationFailed as error:
@@ -592,7 +596,7 @@ async def question_delete_confirm(slug: FromPath[str], question_id: FromPath[int
         gettext(
             "Remove the question “%(label)s” from the registration form? Answers already "
             "given stay with the registrations but are no longer shown.",
-            label=event_rules.plain(question["label"]),
+            label=plain_text(question["label"]),
         ),
         _event_path(event, f"questions/{question_id}/delete"),
     )
@@ -604,7 +608,7 @@ async def question_delete(
 ) -> Template | Redirect:
     event = await _event_or_404(slug)
     question = await _question_or_404(event, question_id)
-    return await _act(request, event, "questions?saved=1", event_rules.remove_question, question)
+    return await _act(request, event, "questions?saved=1", question_rules.remove_question, question)
 
 
 @post("/manage/events/{slug:str}/questions/{question_id:int}/move", guards=ADMINS)
@@ -615,7 +619,7 @@ async def question_move(
     question = await _question_or_404(event, question_id)
     step = -1 if (await form_data(request)).get("direction") == "up" else 1
     then = f"questions#q{question_id}"
-    return await _act(request, event, then, event_rules.move_question, question, step)
+    return await _act(request, event, then, question_rules.move_question, question, step)
 
 
 pages = [

@@ -34,6 +34,7 @@ from core.pages import (
 from core.paging import parse_page, query_string
 from events.services import checkin, exports, registrations, seats
 from events.services import events as event_rules
+from events.services import questions as question_rules
 
 MANAGE = "event.manage"
 CHECK_IN = "event.check_in"
@@ -167,7 +168,7 @@ async def _detail(
     error: ValidationFailed | None = None,
     values: dict[str, str] | None = None,
 ) -> Template:
-    questions = await event_rules.questions(event["id"])
+    questions = await question_rules.questions(event["id"])
     positions = await exports.waiting_positions(event["id"])
     return form_page(
         DETAIL,

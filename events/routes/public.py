@@ -18,8 +18,8 @@ from core.paging import parse_page
 from core.settings import get_settings
 from events import schemas
 from events.services import calendar, catalog
-from events.services.agenda import session_kind_labels
-from events.services.events import MEDIA_FOLDER, kind_labels
+from events.services.events import MEDIA_FOLDER
+from events.services.labels import kind_labels, session_kind_labels
 from events.tables import EventKind
 
 _CALENDAR_SUFFIX = ".ics"

@@ -21,10 +21,11 @@ from litestar.response import Redirect, Response, Template
 
 from core import i18n
 from core.access import Viewer, require
+from core.content import json_value, plain_text
 from core.errors import ValidationFailed
 from core.i18n import LANGUAGE_NAMES, current_language, lazy_gettext
 from core.i18n import gettext as _
-from core.organizations import PARTNER_COUNTRIES
+from core.organizations import country_choices
 from core.pages import (
     client_address,
     form_page,
@@ -35,9 +36,9 @@ from core.pages import (
 )
 from core.paging import parse_page
 from core.tables import Organization, Role
-from events.services import answers as answer_rules
-from events.services import events as event_rules
+from events.routes.forms import raw_answers
 from events.services import mail_context, qrcodes, registrations
+from events.services import questions as question_rules
 from events.services.registrations import Person
 from events.tables import (
     Event,
@@ -54,7 +55,6 @@ ADD_ROWS = 3  # rows "Add rows" adds
 MAX_ROWS = 60
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,40}$")
 # CLDR territories that are not countries (groupings and private-use codes).
-NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
 
 STATUS_LABELS = {
     RegistrationStatus.pending.value: lazy_gettext("Waiting for approval"),
@@ -92,59 +92,17 @@ async def _event_or_404(slug: str) -> dict[str, Any]:
     return event
 
 
-async def _questions(event_id: int) -> list[dict[str, Any]]:
-    rows = await event_rules.questions(event_id)
-    for row in rows:
-        row["label"] = mail_context.loaded(row["label"])
-        row["field"] = answer_rules.field_name(row)
-        row["label_text"] = mail_context.text(row["label"], current_language())
-    return rows
-
-
-def _countries() -> dict[str, list[tuple[str, str]]]:
-    """Countries named in the page language: the partner countries first, then the rest."""
-    names = i18n.locale(current_language()).territories
-    others = [
-        (code, name)
-        for code, name in names.items()
-        if len(code) == 2
-        and code.isalpha()
-        and code not in NOT_COUNTRIES
-        and code not in PARTNER_COUNTRIES
-    ]
-    return {
-        "partners": [(code, names.get(code, code)) for code in PARTNER_COUNTRIES],
-        "others": sorted(others, key=lambda pair: pair[1].casefold()),
-    }
-
-
 def _form_context(event: dict[str, Any], questions: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "event": event,
-        "event_title": mail_context.text(event["title"], current_language()),
+        "event_title": plain_text(event["title"], current_language()),
         "questions": questions,
-        "countries": _countries()
+        "countries": country_choices()
         if any(q["kind"] == QuestionKind.country for q in questions)
         else {},
         "language_names": LANGUAGE_NAMES,
         "when": mail_context.event_when(event),
     }
-
-
-async def _raw_answers(
-    request: Request, questions: list[dict[str, Any]], prefix: str = ""
-) -> dict[str, Any]:
-    """The answers as typed, keyed by field name (`q<id>`); lists for multiple choice."""
-    form = await request.form()
-    raw: dict[str, Any] = {}
-    for question in questions:
-        key = f"{prefix}{question['field']}"
-        if question["kind"] == QuestionKind.multiple:
-            raw[question["field"]] = [str(v) for v in form.getall(key, []) if isinstance(v, str)]
-        else:
-            value = form.get(key)
-            raw[question["field"]] = value.strip() if isinstance(value, str) else ""
-    return raw
 
 
 async def _text(request: Request, name: str) -> str:
@@ -177,7 +135,7 @@ def _message_page(event: dict[str, Any], message: str, status_code: int = 200) -
         "events/registration/message.html",
         context={
             "event": event,
-            "event_title": mail_context.text(event["title"], current_language()),
+            "event_title": plain_text(event["title"], current_language()),
             "message": message,
         },
         status_code=status_code,
@@ -211,7 +169,7 @@ async def _self_form_page(
     error: ValidationFailed | None = None,
 ) -> Template:
     viewer = viewer_of(request)
-    questions = await _questions(event["id"])
+    questions = await question_rules.form_questions(event["id"])
     existing = await _live_registration_of(event["id"], viewer.email)
     return form_page(
         "events/registration/form.html",
@@ -257,8 +215,8 @@ async def register_submit(request: Request, slug: FromPath[str]) -> Response:
     if refusal := await _self_registration_refusal(request, event):
         return refusal
     viewer = viewer_of(request)
-    questions = await _questions(event["id"])
-    raw = await _raw_answers(request, questions)
+    questions = await question_rules.form_questions(event["id"])
+    raw = await raw_answers(request, questions)
     person = Person(
         name=await _text(request, "name"),
         email=await _text(request, "email"),
@@ -294,7 +252,7 @@ async def _organizations_of(viewer: Viewer) -> list[dict[str, Any]]:
         .order_by(Organization.id)
     )
     for row in rows:
-        row["label"] = mail_context.text(row["name"], current_language())
+        row["label"] = plain_text(row["name"], current_language())
     return rows
 
 
@@ -322,7 +280,7 @@ async def _group_page(
     values: dict[str, Any],
     error: ValidationFailed | None = None,
 ) -> Template:
-    questions = await _questions(event["id"])
+    questions = await question_rules.form_questions(event["id"])
     row_errors = {
         row: any(key.startswith(f"{row}.") for key in (error.errors if error else {}))
         for row in range(rows)
@@ -396,7 +354,7 @@ async def group_submit(request: Request, slug: FromPath[str]) -> Response:
         return setup
     event, organizations = setup
     viewer = viewer_of(request)
-    questions = await _questions(event["id"])
+    questions = await question_rules.form_questions(event["id"])
     chosen = await _text(request, "organization")
     organization_id = next(
         (org["id"] for org in organizations if str(org["id"]) == chosen), organizations[0]["id"]
@@ -407,7 +365,7 @@ async def group_submit(request: Request, slug: FromPath[str]) -> Response:
     filled_rows: list[int] = []
     for row in range(count):
         prefix = f"{row}."
-        raw = await _raw_answers(request, questions, prefix)
+        raw = await raw_answers(request, questions, prefix)
         person = Person(
             name=await _text(request, f"{prefix}name"),
             email=await _text(request, f"{prefix}email"),
@@ -484,7 +442,7 @@ async def my_registrations(
             "filters": filters,
             "filter_query": "".join(f"{k}={v}&" for k, v in filters.items() if v),
             "event_choices": [
-                (row["slug"], mail_context.text(row["title"], current_language())) for row in events
+                (row["slug"], plain_text(row["title"], current_language())) for row in events
             ],
             "added": int(added) if added and added.isdigit() else 0,
             "is_coordinator": viewer.has_role(Role.coordinator) and bool(viewer.organization_ids),
@@ -527,7 +485,7 @@ async def _detail_page(
     registration, base = await _registration_or_404(request, code)
     event = await Event.select().where(Event.id == registration["event"]).first()
     assert event is not None
-    questions = await _questions(event["id"])
+    questions = await question_rules.form_questions(event["id"])
     organization = ""
     if registration["organization"]:
         org = (
@@ -535,14 +493,14 @@ async def _detail_page(
             .where(Organization.id == registration["organization"])
             .first()
         )
-        organization = mail_context.text(org["name"], current_language()) if org else ""
+        organization = plain_text(org["name"], current_language()) if org else ""
     live = registration["status"] in LIVE
     return form_page(
         "events/registration/detail.html",
         error=error,
         registration=registration,
         event=event,
-        event_title=mail_context.text(event["title"], current_language()),
+        event_title=plain_text(event["title"], current_language()),
         base=base,
         when=mail_context.event_when(event),
         organization=organization,
@@ -588,8 +546,8 @@ async def _edit_page(
     registration, base = await _registration_or_404(request, code)
     event = await Event.select().where(Event.id == registration["event"]).first()
     assert event is not None
-    questions = await _questions(event["id"])
-    stored = mail_context.loaded(registration["answers"]) or {}
+    questions = await question_rules.form_questions(event["id"])
+    stored = json_value(registration["answers"]) or {}
     if values is None:
         values = {q["field"]: stored.get(str(q["id"]), "") for q in questions}
     allowed = registration["status"] in LIVE and registrations.edits_allowed(event)
@@ -612,8 +570,8 @@ async def edit_form(request: Request, code: FromPath[str]) -> Template:
 @post(_paths("edit"))
 async def edit_submit(request: Request, code: FromPath[str]) -> Response:
     registration, base = await _registration_or_404(request, code)
-    questions = await _questions(registration["event"])
-    raw = await _raw_answers(request, questions)
+    questions = await question_rules.form_questions(registration["event"])
+    raw = await raw_answers(request, questions)
     viewer = viewer_of(request)
     try:
         await registrations.update_answers(

@@ -17,39 +17,21 @@ from zoneinfo import ZoneInfo
 
 from core.access import Viewer
 from core.audit import changed_fields, jsonable, record, record_changes
-from core.content import Translated
+from core.content import Translated, plain_text
 from core.db import write_transaction
 from core.errors import ValidationFailed
-from core.i18n import format_date, format_time, gettext, lazy_gettext
+from core.i18n import format_date, format_time, gettext
 from core.moments import local_date, local_input, read_moment
 from core.translated_forms import check_length, row_form_values, source_language, translated
 from core.uploads import UploadRefused, store_image
-from events.services.events import (
-    MEDIA_FOLDER,
-    get_by_id,
-    plain,
-    require_editable,
-)
+from events.services.events import MEDIA_FOLDER, get_by_id, require_editable
 from events.tables import AgendaSession, SessionKind, SessionSpeaker, Speaker
 
-SESSION_KIND_LABELS = {
-    SessionKind.plenary: lazy_gettext("Plenary session"),
-    SessionKind.panel: lazy_gettext("Panel discussion"),
-    SessionKind.roadshow_slot: lazy_gettext("Roadshow slot"),
-    SessionKind.signing: lazy_gettext("Signing ceremony"),
-    SessionKind.visit: lazy_gettext("Visit"),
-    SessionKind.matchmaking: lazy_gettext("Matchmaking"),
-    SessionKind.break_: lazy_gettext("Break"),
-}
 SESSION_FIELDS = ("title", "description")
 SPEAKER_FIELDS = ("name", "position", "affiliation", "bio")
 SESSION_LIMITS = {"title": 300, "description": 5000}
 SPEAKER_LIMITS = {"name": 200, "position": 300, "affiliation": 300, "bio": 5000}
 MAX_PHOTO_BYTES = 1024 * 1024
-
-
-def session_kind_labels() -> dict[str, str]:
-    return {kind.value: str(label) for kind, label in SESSION_KIND_LABELS.items()}
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -171,9 +153,9 @@ def find_clashes(rows: list[dict[str, Any]], zone: str) -> list[Clash]:
             if not _overlap(first, second):
                 continue
             shared = {
-                "first": plain(first["title"]),
+                "first": plain_text(first["title"]),
                 "first_time": span(first["starts_at"], first["ends_at"], zone),
-                "second": plain(second["title"]),
+                "second": plain_text(second["title"]),
                 "second_time": span(second["starts_at"], second["ends_at"], zone),
             }
             ids = (first["id"], second["id"])
@@ -191,7 +173,7 @@ def find_clashes(rows: list[dict[str, Any]], zone: str) -> list[Clash]:
                     message = gettext(
                         "%(speaker)s is due in two sessions at once: “%(first)s” "
                         "(%(first_time)s) and “%(second)s” (%(second_time)s).",
-                        speaker=plain(speaker["name"]),
+                        speaker=plain_text(speaker["name"]),
                         **shared,
                     )
                     found.append(Clash("speaker", ids, message))

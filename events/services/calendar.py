@@ -19,8 +19,7 @@ import icalendar
 from core import i18n
 from core.content import Shown, Translated
 from core.settings import get_settings
-from events.services.agenda import session_kind_labels
-from events.services.events import kind_labels
+from events.services.labels import kind_labels, session_kind_labels
 
 MEDIA_TYPE = "text/calendar"  # Litestar adds "; charset=utf-8" to text types
 PRODID = "-//Hongshan//Events//EN"

@@ -24,8 +24,8 @@ from openpyxl.utils import get_column_letter
 from piccolo.query.functions.aggregate import Count
 
 from core import i18n
-from core.content import Translated
-from core.i18n import current_language, gettext, zone_name
+from core.content import json_value, plain_text
+from core.i18n import gettext, zone_name
 from core.paging import Page, order, paginate
 from events.services import delegations as rules
 from events.services import passports
@@ -47,7 +47,7 @@ DEFAULT_SORT = "-updated"
 
 def text(value: Any) -> str:
     """Translated content as plain text in the page language."""
-    return Translated.load(rules._loaded(value)).show(current_language()).text
+    return plain_text(value)
 
 
 # --- events with delegations ------------------------------------------------------------------
@@ -185,7 +185,7 @@ async def board_members(event_id: int) -> list[dict[str, Any]]:
         .order_by(Delegate.id)
     )
     for row in rows:
-        row["delegation_name"] = rules._loaded(row["delegation_name"])
+        row["delegation_name"] = json_value(row["delegation_name"])
         row["delegation_text"] = text(row["delegation_name"])
         row["display_name"] = row["name_native"] or row["name_latin"]
     return rows

@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 
 from core.access import Viewer
 from core.auth import load_viewer
+from core.content import json_value
 from core.errors import ValidationFailed
 from core.tables import Organization, User
-from events.services import delegations, mail_context, registrations
+from events.services import delegations, registrations
 from events.services.registrations import Person
 from events.tables import Delegation, Event, RegistrationQuestion
 
@@ -210,7 +211,7 @@ async def _answers(event_id: int) -> dict[str, Any]:
     for question in await RegistrationQuestion.select().where(
         RegistrationQuestion.event == event_id
     ):
-        options = mail_context.loaded(question["options"]) or []
+        options = json_value(question["options"]) or []
         first = str(options[0]["value"]) if options else ""
         answers[f"q{question['id']}"] = {
             "multiple": [first] if first else [],

@@ -30,7 +30,7 @@ from core import i18n, jobqueue, outbox
 from core.access import Viewer, rule
 from core.accounts import email_problem, normalize_email
 from core.audit import record
-from core.content import Translated
+from core.content import Translated, json_value, plain_text
 from core.db import write_transaction
 from core.errors import ValidationFailed
 from core.i18n import current_language, gettext, lazy_gettext
@@ -196,10 +196,6 @@ def is_office(viewer: Viewer) -> bool:
 # --- reading -----------------------------------------------------------------------------------
 
 
-def _loaded(value: Any) -> Any:
-    return mail_context.loaded(value) if isinstance(value, str) else value
-
-
 def _select() -> Any:
     return Delegation.select(
         *Delegation.all_columns(),
@@ -212,8 +208,8 @@ def _select() -> Any:
 
 
 def _prepared(row: dict[str, Any]) -> dict[str, Any]:
-    row["organization_name"] = _loaded(row["organization_name"])
-    row["event_title"] = _loaded(row["event_title"])
+    row["organization_name"] = json_value(row["organization_name"])
+    row["event_title"] = json_value(row["event_title"])
     return row
 
 
@@ -1218,8 +1214,8 @@ def _mail_context(
         return {
             "delegation_id": delegation["id"],
             "name": user["name"],
-            "event_title": mail_context.text(event["title"], lang),
-            "organization": mail_context.text(delegation["organization_name"], lang),
+            "event_title": plain_text(event["title"], lang),
+            "organization": plain_text(delegation["organization_name"], lang),
             "when": mail_context.event_when(event),
             "account_link": f"/{lang}/account/delegations/{delegation['id']}/",
             "office_link": f"/{lang}/manage/delegations/{delegation['id']}/",
@@ -1392,7 +1388,7 @@ async def _issuer_names(organization_id: int | None, event: dict[str, Any]) -> A
     if target is None:
         return None
     row = await Organization.select(Organization.name).where(Organization.id == target).first()
-    return _loaded(row["name"]) if row else None
+    return json_value(row["name"]) if row else None
 
 
 @dataclass
@@ -1429,9 +1425,9 @@ async def letter_data(
         issued_on=letter["issued_on"],
         second_language=second,
         issuer=Translated.load(context.issuers[letter["issuer"]]),
-        event_title=Translated.load(_loaded(event["title"])),
-        event_city=Translated.load(_loaded(event["city"])),
-        event_venue=Translated.load(_loaded(event["venue"])),
+        event_title=Translated.load(json_value(event["title"])),
+        event_city=Translated.load(json_value(event["city"])),
+        event_venue=Translated.load(json_value(event["venue"])),
         event_starts=event["starts_at"].astimezone(zone).date(),
         event_ends=event["ends_at"].astimezone(zone).date(),
         arrival=row["arrival_at"].astimezone(zone).date() if row["arrival_at"] else None,
@@ -1784,8 +1780,8 @@ async def _mail_purge_report(items: list[PurgeItem], now: datetime) -> None:
         with i18n.language(lang):
             rows = [
                 {
-                    "event": mail_context.text(item.event_title, lang),
-                    "organization": mail_context.text(item.organization_name, lang),
+                    "event": plain_text(item.event_title, lang),
+                    "organization": plain_text(item.organization_name, lang),
                     "due": i18n.format_date(max(item.due_at, now + timedelta(days=NOTICE_DAYS))),
                     "members": item.members,
                     "letters": item.letters,
@@ -1816,7 +1812,7 @@ async def scrub_letter_mail(delegation_id: int | None = None) -> int:
     rows = await OutboxMessage.select(OutboxMessage.id, OutboxMessage.context).where(condition)
     scrubbed = 0
     for row in rows:
-        context = _loaded(row["context"]) or {}
+        context = json_value(row["context"]) or {}
         attachments = context.get("attachments") or []
         if not any(item.get("data_b64") for item in attachments):
             continue

@@ -7,7 +7,6 @@ page language and the event's time zone; exports are audit-logged.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -18,7 +17,7 @@ from piccolo.query.functions.aggregate import Count
 
 from core.access import Viewer
 from core.audit import record
-from core.content import Translated
+from core.content import Translated, json_value
 from core.i18n import (
     LANGUAGE_NAMES,
     country_name,
@@ -33,7 +32,8 @@ from core.paging import Page, contains, order, paginate
 from core.spreadsheets import Cell, Download, Sheet, download
 from core.tables import Organization
 from events.services import answers as answer_rules
-from events.services.events import questions, registration_status_labels
+from events.services.labels import registration_status_labels
+from events.services.questions import questions
 from events.tables import (
     EventQuota,
     QuestionKind,
@@ -99,16 +99,9 @@ def _select() -> Any:
     )
 
 
-def _loaded(value: Any, default: Any) -> Any:
-    """A JSON column's value (Piccolo hands JSON back as text)."""
-    if value is None or value == "":
-        return default
-    return json.loads(value) if isinstance(value, str) else value
-
-
 def _prepared(row: dict[str, Any]) -> dict[str, Any]:
-    row["answers"] = _loaded(row["answers"], {})
-    row["organization_name"] = _loaded(row.get("organization_name"), None)
+    row["answers"] = json_value(row["answers"], {})
+    row["organization_name"] = json_value(row.get("organization_name"), None)
     return row
 
 
@@ -182,7 +175,7 @@ async def quota_usage(event_id: int) -> list[dict[str, Any]]:
         .order_by(EventQuota.organization.slug)
     )
     for row in rows:
-        row["name"] = _loaded(row["name"], None)
+        row["name"] = json_value(row["name"], None)
     return rows
 
 
@@ -198,7 +191,7 @@ async def organizations(event_id: int) -> list[dict[str, Any]]:
         .order_by(Organization.slug)
     )
     for row in rows:
-        row["name"] = _loaded(row["name"], None)
+        row["name"] = json_value(row["name"], None)
     return rows
 
 

@@ -22,7 +22,6 @@ import csv
 import hashlib
 import hmac
 import io
-import json
 import re
 import secrets
 import unicodedata
@@ -43,7 +42,7 @@ from core import i18n, jobqueue, mail, outbox
 from core.access import Viewer, rule
 from core.accounts import email_problem, normalize_email
 from core.audit import record
-from core.content import Translated
+from core.content import Translated, json_value, plain_text
 from core.db import write_transaction
 from core.errors import ValidationFailed
 from core.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, gettext, lazy_gettext
@@ -53,8 +52,8 @@ from core.settings import get_settings
 from core.tables import Membership, Organization, OutboxStatus, Role, User
 from events.services import mail_context, registrations
 from events.services.calendar import event_calendar
-from events.services.events import registration_status_labels
 from events.services.exports import moment_text
+from events.services.labels import registration_status_labels
 from events.services.registrations import Person
 from events.tables import Event, Invitation, InvitationCampaign, Registration
 
@@ -204,13 +203,6 @@ def campaign_status_labels() -> dict[str, str]:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _loaded(value: Any, default: Any) -> Any:
-    """JSON columns come back as text on SQLite and as values on PostgreSQL."""
-    if value is None or value == "":
-        return default
-    return json.loads(value) if isinstance(value, str) else value
 
 
 def _aware(value: datetime) -> datetime:
@@ -457,7 +449,7 @@ async def organization_choices() -> list[dict[str, Any]]:
     counts = Counter(row["organization"] for row in await _coordinators(None))
     for row in organizations:
         row["coordinators"] = counts.get(row["id"], 0)
-        row["label"] = mail_context.text(row["name"], current_language())
+        row["label"] = plain_text(row["name"], current_language())
     return sorted(organizations, key=lambda row: row["label"].casefold())
 
 
@@ -500,9 +492,7 @@ async def _from_organizations(slugs: list[str], errors: dict[str, str]) -> list[
     rows = await _coordinators([row["id"] for row in chosen])
     covered = {row["organization"] for row in rows}
     empty = [
-        mail_context.text(row["name"], current_language())
-        for row in chosen
-        if row["id"] not in covered
+        plain_text(row["name"], current_language()) for row in chosen if row["id"] not in covered
     ]
     if empty:
         errors["organizations"] = gettext(
@@ -575,7 +565,7 @@ def standard_text(event: dict[str, Any]) -> dict[str, str]:
     values: dict[str, str] = {"source_language": current_language()}
     for lang in LANGUAGES:
         with i18n.language(lang):
-            title = mail_context.text(event["title"], lang)
+            title = plain_text(event["title"], lang)
             values[f"subject_{lang}"] = gettext("Invitation: %(event)s", event=title)
             values[f"message_{lang}"] = gettext(
                 "We have the honour of inviting you to %(event)s.\n\n"
@@ -587,8 +577,8 @@ def standard_text(event: dict[str, Any]) -> dict[str, str]:
 
 
 def text_values(campaign: dict[str, Any]) -> dict[str, str]:
-    subject = Translated.load(_loaded(campaign["subject"], None))
-    message = Translated.load(_loaded(campaign["message"], None))
+    subject = Translated.load(json_value(campaign["subject"], None))
+    message = Translated.load(json_value(campaign["message"], None))
     values = {"source_language": subject.source}
     for lang in LANGUAGES:
         values[f"subject_{lang}"] = subject.text.get(lang, "")
@@ -598,7 +588,7 @@ def text_values(campaign: dict[str, Any]) -> dict[str, str]:
 
 def written_languages(campaign: dict[str, Any]) -> list[str]:
     """The languages a sending's subject is written in."""
-    subject = Translated.load(_loaded(campaign["subject"], None))
+    subject = Translated.load(json_value(campaign["subject"], None))
     return [lang for lang in LANGUAGES if lang in subject.text]
 
 
@@ -805,11 +795,11 @@ def draft_form_values(event: dict[str, Any], campaign: dict[str, Any]) -> dict[s
     and every listed person as a line of the pasted list."""
     values: dict[str, Any] = text_values(campaign)
     values["expires_at"] = local_input(campaign["expires_at"], event["timezone"])
-    for number, moment in enumerate(_loaded(campaign["reminders"], []), start=1):
+    for number, moment in enumerate(json_value(campaign["reminders"], []), start=1):
         values[f"reminder_{number}"] = local_input(
             datetime.fromisoformat(moment), event["timezone"]
         )
-    people = [Recipient(**row) for row in _loaded(campaign["recipients"], [])]
+    people = [Recipient(**row) for row in json_value(campaign["recipients"], [])]
     values["people"] = "\n".join(
         f"{p.name}, {p.email}, {p.language}" for p in people if p.kind == Kind.listed
     )
@@ -818,7 +808,7 @@ def draft_form_values(event: dict[str, Any], campaign: dict[str, Any]) -> dict[s
 
 async def draft_choices(campaign: dict[str, Any]) -> tuple[list[str], list[str]]:
     """The organizations (slugs) and accounts (ids) a draft was made with."""
-    people = [Recipient(**row) for row in _loaded(campaign["recipients"], [])]
+    people = [Recipient(**row) for row in json_value(campaign["recipients"], [])]
     organization_ids = sorted({p.organization for p in people if p.organization})
     slugs = (
         [
@@ -861,9 +851,9 @@ async def campaigns(event_id: int) -> list[dict[str, Any]]:
         .order_by(InvitationCampaign.id, ascending=False)
     )
     for row in rows:
-        row["subject"] = _loaded(row["subject"], None)
-        row["reminders"] = _loaded(row["reminders"], [])
-        row["label"] = mail_context.text(row["subject"], current_language())
+        row["subject"] = json_value(row["subject"], None)
+        row["reminders"] = json_value(row["reminders"], [])
+        row["label"] = plain_text(row["subject"], current_language())
         row["progress"] = await progress(row)
     return rows
 
@@ -884,8 +874,8 @@ async def earlier_texts(limit: int = 30) -> list[dict[str, Any]]:
     for row in rows:
         row["label"] = gettext(
             "%(subject)s (%(event)s, %(date)s)",
-            subject=mail_context.text(row["subject"], lang),
-            event=mail_context.text(row["event_title"], lang),
+            subject=plain_text(row["subject"], lang),
+            event=plain_text(row["event_title"], lang),
             date=i18n.format_date(row["created_at"]),
         )
     return rows
@@ -899,7 +889,7 @@ async def text_of(campaign_id: int) -> dict[str, str] | None:
 async def draft_summary(event: dict[str, Any], campaign: dict[str, Any]) -> dict[str, Any]:
     """Who a draft goes to: counts by kind and language, and who is skipped because they
     already have an invitation to this event."""
-    people = [Recipient(**row) for row in _loaded(campaign["recipients"], [])]
+    people = [Recipient(**row) for row in json_value(campaign["recipients"], [])]
     invited = {
         row["email"]
         for row in await Invitation.select(Invitation.email).where(Invitation.event == event["id"])
@@ -907,7 +897,7 @@ async def draft_summary(event: dict[str, Any], campaign: dict[str, Any]) -> dict
     skipped = [p for p in people if p.email in invited]
     new = [p for p in people if p.email not in invited]
     names = {
-        row["id"]: mail_context.text(row["name"], current_language())
+        row["id"]: plain_text(row["name"], current_language())
         for row in await Organization.select(Organization.id, Organization.name).where(
             Organization.id.is_in(sorted({p.organization for p in people if p.organization}) or [0])
         )
@@ -939,8 +929,8 @@ class _MailParts:
 
     def __init__(self, event: dict[str, Any], campaign: dict[str, Any]) -> None:
         self.event = event
-        self.subject = Translated.load(_loaded(campaign["subject"], None))
-        self.message = Translated.load(_loaded(campaign["message"], None))
+        self.subject = Translated.load(json_value(campaign["subject"], None))
+        self.message = Translated.load(json_value(campaign["message"], None))
         self._shared: dict[str, dict[str, Any]] = {}
         self._organizations: dict[int, Any] = {}
 
@@ -953,10 +943,10 @@ class _MailParts:
                     "event_id": event["id"],
                     "subject": self.subject.show(lang).text,
                     "message": paragraphs(self.message.show(lang).text),
-                    "event_title": mail_context.text(event["title"], lang),
-                    "summary": mail_context.text(event["summary"], lang),
-                    "venue": mail_context.text(event["venue"], lang),
-                    "city": mail_context.text(event["city"], lang),
+                    "event_title": plain_text(event["title"], lang),
+                    "summary": plain_text(event["summary"], lang),
+                    "venue": plain_text(event["venue"], lang),
+                    "city": plain_text(event["city"], lang),
                     "map_url": event["map_url"] or "",
                     "when": mail_context.event_when(event),
                     "respond_by": i18n.format_datetime(expires_at, event["timezone"]),
@@ -986,7 +976,7 @@ class _MailParts:
             **self.shared(lang, _aware(invitation["expires_at"])),
             "invitation_id": invitation["id"],
             "name": invitation["name"],
-            "organization": mail_context.text(name, lang) if name else "",
+            "organization": plain_text(name, lang) if name else "",
             "invitation_link": f"/{lang}/invitations/{token}/",
             "accept_link": f"/{lang}/invitations/{token}/accept",
             "decline_link": f"/{lang}/invitations/{token}/decline",
@@ -1135,7 +1125,7 @@ async def run_campaign(campaign_id: int) -> int:
     event = await Event.select().where(Event.id == campaign["event"]).first()
     if event is None:
         return 0
-    people = [Recipient(**row) for row in _loaded(campaign["recipients"], [])]
+    people = [Recipient(**row) for row in json_value(campaign["recipients"], [])]
     now = _now()
     for start in range(0, len(people), BATCH):
         rows = [
@@ -1293,7 +1283,7 @@ async def resend(
 
 
 def reminder_rounds(campaign: dict[str, Any]) -> list[datetime]:
-    return [datetime.fromisoformat(value) for value in _loaded(campaign["reminders"], [])]
+    return [datetime.fromisoformat(value) for value in json_value(campaign["reminders"], [])]
 
 
 async def send_due_reminders(now: datetime | None = None) -> int:
@@ -1458,7 +1448,7 @@ def _select() -> Any:
 
 def _prepared(row: dict[str, Any]) -> dict[str, Any]:
     row["delivery"] = row["delivery"] or WAITING
-    row["organization_name"] = _loaded(row["organization_name"], None)
+    row["organization_name"] = json_value(row["organization_name"], None)
     return row
 
 
@@ -1554,7 +1544,7 @@ def _row_cells(row: dict[str, Any], zone: ZoneInfo) -> list[Any]:
         row["name"],
         row["email"],
         LANGUAGE_NAMES.get(row["language"], row["language"]),
-        mail_context.text(organization, lang) if organization else "",
+        plain_text(organization, lang) if organization else "",
         kind_labels().get(row["kind"], row["kind"]),
         _local(row["invited_at"], zone),
         delivery_labels().get(row["delivery"], row["delivery"]),

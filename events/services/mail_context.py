@@ -9,7 +9,6 @@ dates as one phrase, answers as readable text, and the registration's personal l
 from __future__ import annotations
 
 import base64
-import json
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,22 +16,11 @@ from zoneinfo import ZoneInfo
 from babel import dates as babel_dates
 
 from core import i18n
-from core.content import Translated
+from core.content import json_value, plain_text
 from core.tables import Organization
 from events.services import qrcodes
+from events.services.calendar import event_calendar
 from events.tables import QuestionKind, RegistrationQuestion, RegistrationStatus
-
-
-def loaded(value: Any) -> Any:
-    """JSON columns come back as text on some engines and as values on others."""
-    if isinstance(value, str):
-        return json.loads(value or "null")
-    return value
-
-
-def text(value: Any, lang: str) -> str:
-    """Translated content as plain text in `lang`, falling back as pages do."""
-    return Translated.load(loaded(value)).show(lang).text
 
 
 def personal_path(lang: str, code: str) -> str:
@@ -72,9 +60,9 @@ def event_when(event: dict[str, Any]) -> str:
 
 
 def _option_label(question: dict[str, Any], value: str, lang: str) -> str:
-    for option in loaded(question["options"]) or []:
+    for option in json_value(question["options"]) or []:
         if str(option["value"]) == value:
-            return text(option["label"], lang) or value
+            return plain_text(option["label"], lang) or value
     return value
 
 
@@ -104,10 +92,10 @@ def answer_text(question: dict[str, Any], value: Any) -> str:
 def answer_rows(questions: list[dict[str, Any]], answers: Any) -> list[dict[str, str]]:
     """Each question with its answer, in form order, for the current language."""
     lang = i18n.current_language()
-    stored = loaded(answers) or {}
+    stored = json_value(answers) or {}
     return [
         {
-            "label": text(question["label"], lang),
+            "label": plain_text(question["label"], lang),
             "answer": answer_text(question, stored.get(str(question["id"]))),
         }
         for question in questions
@@ -130,7 +118,7 @@ async def _organization_name(organization_id: int | None, lang: str) -> str:
         .where(Organization.id == organization_id)
         .first()
     )
-    return text(row["name"], lang) if row else ""
+    return plain_text(row["name"], lang) if row else ""
 
 
 async def build(
@@ -153,9 +141,9 @@ async def build(
             "event_id": event["id"],
             "name": registration["name"],
             "status": registration["status"],
-            "event_title": text(event["title"], lang),
-            "venue": text(event["venue"], lang),
-            "city": text(event["city"], lang),
+            "event_title": plain_text(event["title"], lang),
+            "venue": plain_text(event["venue"], lang),
+            "city": plain_text(event["city"], lang),
             "map_url": event["map_url"] or "",
             "when": event_when(event),
             "organization": await _organization_name(registration["organization"], lang),
@@ -178,7 +166,6 @@ async def build(
         RegistrationStatus.confirmed
     ):
         # Imported here: calendar → catalog → registrations, which imports this module.
-        from events.services.calendar import event_calendar
 
         context["attachments"] = [
             _attachment(

@@ -52,7 +52,7 @@ class Person:
 
 
 @dataclass
-class _Mails:
+class Mails:
     """Messages decided inside a transaction, queued once it has committed."""
 
     items: list[tuple[int, str]] = field(default_factory=list)
@@ -152,7 +152,7 @@ async def register(
     if errors:
         raise ValidationFailed(errors)
 
-    mails = _Mails()
+    mails = Mails()
     ids: list[int] = []
     try:
         ids = await _save_people(
@@ -208,7 +208,7 @@ async def _save_people(
     organization_id: int | None,
     actor: Viewer | None,
     user_id: int | None,
-    mails: _Mails,
+    mails: Mails,
 ) -> list[int]:
     event_id = event["id"]
     ids: list[int] = []
@@ -243,7 +243,7 @@ async def _save_people(
     return ids
 
 
-async def _offer_free_seats(event_id: int, mails: _Mails) -> None:
+async def offer_free_seats(event_id: int, mails: Mails) -> None:
     """Offer freed seats to the waiting list, first come first served; each offer holds its
     seat until it is answered or expires."""
     event = await _event(event_id)
@@ -298,12 +298,12 @@ async def _live(registration_id: int) -> dict[str, Any]:
 
 async def cancel(registration_id: int, actor: Viewer | None = None, client: str = "") -> None:
     """The registrant (or an organizer) cancels; a freed seat goes to the waiting list."""
-    mails = _Mails()
+    mails = Mails()
     async with write_transaction():
         registration = await _live(registration_id)
         await _end(registration, RegistrationStatus.cancelled.value)
         await _close_open_offer(registration_id, OfferStatus.declined)
-        await _offer_free_seats(registration["event"], mails)
+        await offer_free_seats(registration["event"], mails)
     mails.add(registration_id, "registration_cancelled")
     await mails.send()
     await record(
@@ -344,14 +344,14 @@ async def expire_offers(now: datetime | None = None) -> int:
         (Registration.status == RegistrationStatus.offered) & (Registration.offer_expires_at < now)
     )
     for row in expired:
-        mails = _Mails()
+        mails = Mails()
         async with write_transaction():
             registration = await Registration.select().where(Registration.id == row["id"]).first()
             if registration is None or registration["status"] != RegistrationStatus.offered:
                 continue
             await _end(registration, RegistrationStatus.cancelled.value, "offer expired")
             await _close_open_offer(row["id"], OfferStatus.expired)
-            await _offer_free_seats(row["event"], mails)
+            await offer_free_seats(row["event"], mails)
         mails.add(row["id"], "registration_offer_expired")
         await mails.send()
     return len(expired)
@@ -403,13 +403,13 @@ async def reject(registration_id: int, actor: Viewer, reason: str, client: str =
     reason = reason.strip()
     if not reason:
         raise ValidationFailed({"reason": gettext("Give the registrant a reason.")})
-    mails = _Mails()
+    mails = Mails()
     async with write_transaction():
         registration = await _live(registration_id)
         await _end(registration, RegistrationStatus.rejected.value, reason[:2000])
         await _close_open_offer(registration_id, OfferStatus.declined)
         if registration["seat"]:
-            await _offer_free_seats(registration["event"], mails)
+            await offer_free_seats(registration["event"], mails)
     mails.add(registration_id, "registration_rejected")
     await mails.send()
     await record(
@@ -470,7 +470,7 @@ async def offer_seat_now(registration_id: int, actor: Viewer, client: str = "") 
     """An organizer offers a free seat to someone on the waiting list out of turn (after
     raising the capacity, say). The seat is taken through `seats.take` like any other, so
     when none is free for this person nothing changes and they are told why."""
-    mails = _Mails()
+    mails = Mails()
     async with write_transaction():
         registration = await _waitlisted(registration_id)
         event = await _event(registration["event"])
@@ -583,7 +583,7 @@ async def queue_registration_mail(registration_id: int, template: str) -> None:
 
 async def waitlist_position(registration: dict[str, Any]) -> int | None:
     """1 for the next in line; None when not on the waiting list. The list runs in the order
-    `_offer_free_seats` follows (waitlisted_at, then id)."""
+    `offer_free_seats` follows (waitlisted_at, then id)."""
     if registration["status"] != RegistrationStatus.waitlisted or not registration["waitlisted_at"]:
         return None
     same_event = (Registration.event == registration["event"]) & (

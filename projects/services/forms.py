@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from core.content import Translated
 from core.errors import ValidationFailed
 from core.i18n import gettext
 
@@ -87,8 +86,3 @@ def read_links(raw: str, field: str, errors: dict[str, str], limit: int = 20) ->
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-def plain(value: Any, lang: str) -> str:
-    """Translated content as plain text in `lang` (with fallback), for mails and file names."""
-    return Translated.load(value).show(lang).text

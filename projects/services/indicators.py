@@ -11,11 +11,10 @@ from typing import Any
 from core import translated_forms
 from core.access import Viewer, require, rule
 from core.audit import record, record_changes
-from core.content import Translated
+from core.content import Translated, plain_text
 from core.db import write_transaction
 from core.errors import ValidationFailed
 from core.i18n import current_language, gettext, language
-from projects.services import forms
 from projects.services.vocabulary import BUILTIN_INDICATORS, BUILTIN_KEYS
 from projects.tables import Indicator
 
@@ -87,8 +86,8 @@ async def catalog(*, include_inactive: bool = False) -> list[Entry]:
     entries += [
         Entry(
             key=row["key"],
-            label=forms.plain(row["label"], lang) or row["key"],
-            unit=forms.plain(row["unit"], lang),
+            label=plain_text(row["label"], lang) or row["key"],
+            unit=plain_text(row["unit"], lang),
             builtin=False,
             active=bool(row["active"]),
             integral=False,

@@ -16,6 +16,7 @@ from typing import Any
 from core import outbox, translated_forms
 from core.access import Viewer, require
 from core.audit import changed_fields, record
+from core.content import plain_text
 from core.db import write_transaction
 from core.errors import ValidationFailed
 from core.i18n import LANGUAGES, N_, format_date, gettext, language
@@ -311,8 +312,8 @@ async def mail_overdue(on: date) -> int:
                 template="project_milestone_overdue",
                 context={
                     "name": lead["name"],
-                    "project": forms.plain(row["project_name"], lang),
-                    "milestone": forms.plain(row["title"], lang),
+                    "project": plain_text(row["project_name"], lang),
+                    "milestone": plain_text(row["title"], lang),
                     "due": due,
                     "days_late": (on - row["due_on"]).days,
                     "link": f"/{lang}/account/projects/{row['slug']}/milestones/{row['id']}/edit",

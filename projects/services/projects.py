@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from core import accounts, outbox, translated_forms
 from core.access import Viewer, can, require, rule
 from core.audit import record, record_changes
-from core.content import Translated
+from core.content import Translated, plain_text
 from core.db import write_transaction
 from core.errors import ValidationFailed
 from core.i18n import LANGUAGES, N_, gettext
@@ -610,7 +610,7 @@ async def _notify_added(
         context={
             "name": user["name"],
             "inviter": actor.name or actor.email,
-            "project": forms.plain(current.project["name"], language),
+            "project": plain_text(current.project["name"], language),
             "role": role,
             "link": f"/{language}/account/projects/{current.slug}/",
         },

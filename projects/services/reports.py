@@ -20,7 +20,7 @@ from typing import Any
 from core import outbox, translated_forms
 from core.access import Viewer, require
 from core.audit import record
-from core.content import Translated
+from core.content import Translated, plain_text
 from core.db import write_transaction
 from core.errors import ValidationFailed
 from core.i18n import LANGUAGES, N_, format_date, gettext, language
@@ -594,7 +594,7 @@ async def _mail_review(
             context={
                 "name": person["name"],
                 "reviewer": actor.name or actor.email,
-                "project": forms.plain(current.project["name"], lang),
+                "project": plain_text(current.project["name"], lang),
                 "period": label,
                 "action": action,
                 "message": body,
@@ -788,7 +788,7 @@ async def _remind(report: dict[str, Any], kind: str, on: date) -> int:
             template=f"project_report_{kind}",
             context={
                 "name": person["name"],
-                "project": forms.plain(report["project_name"], lang),
+                "project": plain_text(report["project_name"], lang),
                 "period": label,
                 "due": due,
                 "days": abs((report["due_on"] - on).days),

@@ -15,7 +15,7 @@ from core.auth import load_viewer
 from core.errors import ValidationFailed
 from core.i18n import language
 from core.tables import AuditEntry
-from events.services import agenda
+from events.services import agenda, lifecycle
 from events.tables import AgendaSession, SessionSpeaker, Speaker
 from tests.events.factories import make_event
 from tests.factories import make_user, post_form, sign_in
@@ -135,7 +135,6 @@ async def test_one_speaker_in_two_overlapping_sessions_is_a_clash() -> None:
 
 
 async def test_publishing_an_agenda_without_clashes_is_allowed() -> None:
-    from events.services import events as event_rules
 
     actor = await organizer()
     event = await conference()
@@ -148,7 +147,7 @@ async def test_publishing_an_agenda_without_clashes_is_allowed() -> None:
             actor, event, session_form(title, start, end, room="Hall A"), [str(liu)]
         )
     assert await agenda.clashes(event["id"]) == []
-    assert await event_rules.change_status(actor, event, "published") == "published"
+    assert await lifecycle.change_status(actor, event, "published") == "published"
 
 
 async def test_days_follow_the_event_zone_not_utc() -> None:

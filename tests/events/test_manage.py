@@ -13,6 +13,7 @@ from core.auth import load_viewer
 from core.content import Translated
 from core.tables import AuditEntry
 from events.services import agenda, registrations
+from events.services import questions as question_rules
 from events.services.registrations import Person
 from events.tables import Event, EventQuota, RegistrationQuestion
 from tests.events.factories import make_event, make_quota
@@ -428,9 +429,8 @@ async def test_an_option_someone_already_chose_cannot_be_dropped(client) -> None
     admin = await signed_in_admin(client)
     actor = await load_viewer(admin["id"])
     event = await make_event(slug="forum")
-    from events.services import events as event_rules
 
-    question_id = await event_rules.add_question(
+    question_id = await question_rules.add_question(
         actor,
         event,
         {
