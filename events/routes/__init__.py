@@ -1,14 +1,40 @@
-"""Event routes, by area; each module lists its `pages` (under /<lang>/), `api` and `routes`."""
+"""Controllers of the event core, by audience. Pages live under /<lang>/, the API under
+/api/v1/, media at the root.
 
-from events.routes import delegations, invitations, manage, operations, public, registration
+- `public` — the public's event list, event pages and calendars; the events API; media
+- `registration` — registering oneself, a coordinator's group, one's own registrations
+- `registrant` — one registration's pages behind its personal link
+- `manage`, `agenda`, `registration_setup` — the organizers' events, agenda, quotas and
+  questions (`back_office` holds what they share)
+- `operations` — the registrations board, exports and check-in
+- `forms` — answers to an event's questions as typed into a form
+"""
+
+from events.routes import (
+    agenda,
+    manage,
+    operations,
+    public,
+    registrant,
+    registration,
+    registration_setup,
+)
+from events.routes.delegations import pages as delegation_pages
+from events.routes.invitations import pages as invitation_pages
 
 pages = [
-    *public.pages,
-    *registration.pages,
-    *manage.pages,
-    *operations.pages,
-    *invitations.pages,
-    *delegations.pages,
+    public.PublicEventsController,
+    registration.SelfRegistrationController,
+    registration.GroupRegistrationController,
+    registration.MyRegistrationsController,
+    registrant.RegistrantController,
+    manage.EventsController,
+    agenda.AgendaController,
+    registration_setup.RegistrationSetupController,
+    operations.RegistrationsBoardController,
+    operations.CheckInController,
+    *invitation_pages,
+    *delegation_pages,
 ]
-api = [*public.api, *operations.api]
-routes = [*public.routes]
+api = [public.EventsApiController, operations.CheckInStatsApi]
+routes = [public.EventMediaController]

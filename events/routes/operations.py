@@ -12,17 +12,15 @@ from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
 import msgspec
-from litestar import Request, Response, get, post
-from litestar.connection import ASGIConnection
-from litestar.handlers.base import BaseRouteHandler
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
-from litestar.types import Guard
 
-from core.access import ANONYMOUS, Viewer, require
 from core.errors import ValidationFailed
 from core.i18n import gettext
 from core.pages import (
+    NO_STORE,
+    allowed,
     attachment,
     client_address,
     form_data,
@@ -32,8 +30,8 @@ from core.pages import (
     viewer_of,
 )
 from core.paging import parse_page, query_string
+from events.routes.back_office import event_or_404
 from events.services import checkin, exports, registrations, seats
-from events.services import events as event_rules
 from events.services import questions as question_rules
 
 MANAGE = "event.manage"
@@ -46,20 +44,6 @@ CHECKIN_RESULT = "events/manage/checkin_result.html"
 BOARD_KEYS = ("status", "organization", "q", "sort", "page")
 
 Query = Annotated[str | None, QueryParameter(required=False)]
-
-
-def allowed(action: str) -> Guard:
-    """Guard through the central policy: sign in first (401), or not for you (403)."""
-
-    def guard(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
-        user = connection.scope.get("user")
-        require(user if isinstance(user, Viewer) else ANONYMOUS, action)
-
-    return guard
-
-
-async def _event_or_404(slug: str) -> dict[str, Any]:
-    return found_or_404(await event_rules.get(slug))
 
 
 def _board_query(raw: str) -> str:
@@ -84,46 +68,183 @@ def _filters(status: str | None, organization: str | None, q: str | None) -> exp
 # --- The board -----------------------------------------------------------------------------
 
 
-@get("/manage/events/{slug:str}/registrations/", guards=[allowed(MANAGE)])
-async def board(
-    request: Request,
-    slug: FromPath[str],
-    status: Query = None,
-    organization: Query = None,
-    q: Query = None,
-    sort: Query = None,
-    page: Query = None,
-) -> Template:
-    event = await _event_or_404(slug)
-    filters = _filters(status, organization, q)
-    listing, applied = await exports.list_page(
-        event, filters, sort or exports.DEFAULT_SORT, parse_page(page)
+class RegistrationsBoardController(Controller):
+    """The organizers' registrations board, its exports and the actions on one registration."""
+
+    guards = [allowed(MANAGE)]
+    cache_control = NO_STORE
+
+    @get("/manage/events/{slug:str}/registrations/")
+    async def board(
+        self,
+        request: Request,
+        slug: FromPath[str],
+        status: Query = None,
+        organization: Query = None,
+        q: Query = None,
+        sort: Query = None,
+        page: Query = None,
+    ) -> Template:
+        event = await event_or_404(slug)
+        filters = _filters(status, organization, q)
+        listing, applied = await exports.list_page(
+            event, filters, sort or exports.DEFAULT_SORT, parse_page(page)
+        )
+        filter_query = query_string(filters.as_form())
+        return Template(
+            BOARD,
+            context={
+                "event": event,
+                "page": listing,
+                "sort": applied,
+                "filters": filters.as_form(),
+                "filter_query": filter_query,
+                "list_query": _board_query(request.url.query or ""),
+                "counts": await exports.status_counts(event["id"]),
+                "seats": await seats.counts(event),
+                "quotas": await exports.quota_usage(event["id"]),
+                "organizations": await exports.organizations(event["id"]),
+                "individuals": exports.INDIVIDUALS,
+                "statuses": exports.status_labels(),
+                "positions": await exports.waiting_positions(event["id"]),
+                "export_query": filter_query + f"sort={applied}",
+                "local_time": _local_time(event),
+            },
+        )
+
+    @get(
+        [
+            "/manage/events/{slug:str}/registrations.csv",
+            "/manage/events/{slug:str}/registrations.xlsx",
+        ],
     )
-    filter_query = query_string(filters.as_form())
-    return Template(
-        BOARD,
-        context={
-            "event": event,
-            "page": listing,
-            "sort": applied,
-            "filters": filters.as_form(),
-            "filter_query": filter_query,
-            "list_query": _board_query(request.url.query or ""),
-            "counts": await exports.status_counts(event["id"]),
-            "seats": await seats.counts(event),
-            "quotas": await exports.quota_usage(event["id"]),
-            "organizations": await exports.organizations(event["id"]),
-            "individuals": exports.INDIVIDUALS,
-            "statuses": exports.status_labels(),
-            "positions": await exports.waiting_positions(event["id"]),
-            "export_query": filter_query + f"sort={applied}",
-            "local_time": _local_time(event),
-        },
+    async def export(self, request: Request, slug: FromPath[str]) -> Response:
+        """The board as CSV or XLSX (by the path's suffix), with the board's filters."""
+        kind = "xlsx" if request.url.path.endswith(".xlsx") else "csv"
+        query = {key: request.query_params.get(key) for key in EXPORT_FILTERS}
+        return await _file(request, slug, kind, query)
+
+    @get(
+        "/manage/events/{slug:str}/registrations/{registration_id:int}",
     )
+    async def registration_detail(
+        self, slug: FromPath[str], registration_id: FromPath[int], back: Query = None
+    ) -> Template:
+        return await _detail_page(slug, registration_id, back)
+
+    @post(
+        "/manage/events/{slug:str}/registrations/{registration_id:int}/approve",
+    )
+    async def approve(
+        self, request: Request, slug: FromPath[str], registration_id: FromPath[int]
+    ) -> Template | Redirect:
+        return await _act(request, slug, registration_id, "approve")
+
+    @get(
+        "/manage/events/{slug:str}/registrations/{registration_id:int}/reject",
+    )
+    async def reject_form(
+        self, slug: FromPath[str], registration_id: FromPath[int], back: Query = None
+    ) -> Template:
+        return await _detail_page(slug, registration_id, back, "reject")
+
+    @post(
+        "/manage/events/{slug:str}/registrations/{registration_id:int}/reject",
+    )
+    async def reject(
+        self, request: Request, slug: FromPath[str], registration_id: FromPath[int]
+    ) -> Template | Redirect:
+        return await _act(request, slug, registration_id, "reject")
+
+    @get(
+        "/manage/events/{slug:str}/registrations/{registration_id:int}/cancel",
+    )
+    async def cancel_confirm(
+        self, slug: FromPath[str], registration_id: FromPath[int], back: Query = None
+    ) -> Template:
+        return await _detail_page(slug, registration_id, back, "cancel")
+
+    @post(
+        "/manage/events/{slug:str}/registrations/{registration_id:int}/cancel",
+    )
+    async def cancel(
+        self, request: Request, slug: FromPath[str], registration_id: FromPath[int]
+    ) -> Template | Redirect:
+        return await _act(request, slug, registration_id, "cancel")
+
+    @post(
+        "/manage/events/{slug:str}/registrations/{registration_id:int}/move-to-top",
+    )
+    async def move_to_top(
+        self, request: Request, slug: FromPath[str], registration_id: FromPath[int]
+    ) -> Template | Redirect:
+        return await _act(request, slug, registration_id, "move")
+
+    @post(
+        "/manage/events/{slug:str}/registrations/{registration_id:int}/offer",
+    )
+    async def offer(
+        self, request: Request, slug: FromPath[str], registration_id: FromPath[int]
+    ) -> Template | Redirect:
+        return await _act(request, slug, registration_id, "offer")
+
+
+class CheckInController(Controller):
+    """Check-in at the door: a phone's camera or a typed code."""
+
+    guards = [allowed(CHECK_IN)]
+    cache_control = NO_STORE
+
+    @get("/manage/events/{slug:str}/checkin")
+    async def checkin_page(self, slug: FromPath[str]) -> Template:
+        return await _checkin_page(await event_or_404(slug))
+
+    @post("/manage/events/{slug:str}/checkin")
+    async def checkin_submit(self, request: Request, slug: FromPath[str]) -> Template:
+        """The plain form: works without JavaScript."""
+        event = await event_or_404(slug)
+        result = await _scanned(request, event)
+        if result is None:
+            refusal = ValidationFailed({"code": gettext("Scan or type a check-in code.")})
+            return await _checkin_page(event, error=refusal)
+        return await _checkin_page(event, result)
+
+    @post("/manage/events/{slug:str}/checkin/scan", status_code=200)
+    async def checkin_scan(self, request: Request, slug: FromPath[str]) -> Response:
+        """The camera's submission: the result panel as HTML (in the page language) and the
+        fresh counts, so the scanner can keep running."""
+        event = await event_or_404(slug)
+        result = await _scanned(request, event)
+        if result is None:
+            return Response({"outcome": "empty"}, status_code=400)
+        panel = request.app.template_engine.get_template(CHECKIN_RESULT).render(
+            request=request, event=event, result=result, statuses=exports.status_labels()
+        )
+        return Response(
+            {"outcome": result.outcome, "html": panel, **await checkin.stats(event["id"])}
+        )
+
+
+class CheckInStatsApi(Controller):
+    """Live check-in counts for the staff's check-in page."""
+
+    guards = [allowed(CHECK_IN)]
+    cache_control = NO_STORE
+
+    @get(
+        "/events/{slug:str}/checkin/stats",
+        include_in_schema=False,  # for the staff's check-in page, not for partners' systems
+    )
+    async def checkin_stats(self, slug: FromPath[str]) -> Response[CheckinStats]:
+        event = await event_or_404(slug)
+        counts = await checkin.stats(event["id"])
+        return Response(
+            CheckinStats(event=slug, **counts),
+        )
 
 
 async def _file(request: Request, slug: str, kind: str, query: dict[str, str | None]) -> Response:
-    event = await _event_or_404(slug)
+    event = await event_or_404(slug)
     result = await exports.export(
         event,
         _filters(query["status"], query["organization"], query["q"]),
@@ -136,20 +257,6 @@ async def _file(request: Request, slug: str, kind: str, query: dict[str, str | N
 
 
 EXPORT_FILTERS = ("status", "organization", "q", "sort")
-
-
-@get(
-    [
-        "/manage/events/{slug:str}/registrations.csv",
-        "/manage/events/{slug:str}/registrations.xlsx",
-    ],
-    guards=[allowed(MANAGE)],
-)
-async def export(request: Request, slug: FromPath[str]) -> Response:
-    """The board as CSV or XLSX (by the path's suffix), with the board's filters."""
-    kind = "xlsx" if request.url.path.endswith(".xlsx") else "csv"
-    query = {key: request.query_params.get(key) for key in EXPORT_FILTERS}
-    return await _file(request, slug, kind, query)
 
 
 # --- One registration and the actions on it -------------------------------------------------
@@ -186,21 +293,11 @@ async def _detail(
     )
 
 
-@get(
-    "/manage/events/{slug:str}/registrations/{registration_id:int}",
-    guards=[allowed(MANAGE)],
-)
-async def registration_detail(
-    slug: FromPath[str], registration_id: FromPath[int], back: Query = None
-) -> Template:
-    return await _detail_page(slug, registration_id, back)
-
-
 async def _detail_page(
     slug: str, registration_id: int, back: str | None, step: str = ""
 ) -> Template:
     """The detail page as a link from the board opens it (`step`: the form to show)."""
-    event = await _event_or_404(slug)
+    event = await event_or_404(slug)
     registration = await _registration_or_404(event, registration_id)
     return await _detail(event, registration, back or "", step=step)
 
@@ -210,7 +307,7 @@ async def _act(
 ) -> Template | Redirect:
     """Run one action from the board or the detail page: back to the board on success, the
     detail page with the reason on refusal (nothing changed then)."""
-    event = await _event_or_404(slug)
+    event = await event_or_404(slug)
     registration = await _registration_or_404(event, registration_id)
     data = await form_data(request)
     viewer, client = viewer_of(request), client_address(request)
@@ -240,76 +337,6 @@ async def _act(
     )
 
 
-@post(
-    "/manage/events/{slug:str}/registrations/{registration_id:int}/approve",
-    guards=[allowed(MANAGE)],
-)
-async def approve(
-    request: Request, slug: FromPath[str], registration_id: FromPath[int]
-) -> Template | Redirect:
-    return await _act(request, slug, registration_id, "approve")
-
-
-@get(
-    "/manage/events/{slug:str}/registrations/{registration_id:int}/reject",
-    guards=[allowed(MANAGE)],
-)
-async def reject_form(
-    slug: FromPath[str], registration_id: FromPath[int], back: Query = None
-) -> Template:
-    return await _detail_page(slug, registration_id, back, "reject")
-
-
-@post(
-    "/manage/events/{slug:str}/registrations/{registration_id:int}/reject",
-    guards=[allowed(MANAGE)],
-)
-async def reject(
-    request: Request, slug: FromPath[str], registration_id: FromPath[int]
-) -> Template | Redirect:
-    return await _act(request, slug, registration_id, "reject")
-
-
-@get(
-    "/manage/events/{slug:str}/registrations/{registration_id:int}/cancel",
-    guards=[allowed(MANAGE)],
-)
-async def cancel_confirm(
-    slug: FromPath[str], registration_id: FromPath[int], back: Query = None
-) -> Template:
-    return await _detail_page(slug, registration_id, back, "cancel")
-
-
-@post(
-    "/manage/events/{slug:str}/registrations/{registration_id:int}/cancel",
-    guards=[allowed(MANAGE)],
-)
-async def cancel(
-    request: Request, slug: FromPath[str], registration_id: FromPath[int]
-) -> Template | Redirect:
-    return await _act(request, slug, registration_id, "cancel")
-
-
-@post(
-    "/manage/events/{slug:str}/registrations/{registration_id:int}/move-to-top",
-    guards=[allowed(MANAGE)],
-)
-async def move_to_top(
-    request: Request, slug: FromPath[str], registration_id: FromPath[int]
-) -> Template | Redirect:
-    return await _act(request, slug, registration_id, "move")
-
-
-@post(
-    "/manage/events/{slug:str}/registrations/{registration_id:int}/offer",
-    guards=[allowed(MANAGE)],
-)
-async def offer(
-    request: Request, slug: FromPath[str], registration_id: FromPath[int]
-) -> Template | Redirect:
-    return await _act(request, slug, registration_id, "offer")
-
-
 # --- Check-in at the door ---------------------------------------------------------------------
 
 
@@ -328,41 +355,11 @@ async def _checkin_page(
     )
 
 
-@get("/manage/events/{slug:str}/checkin", guards=[allowed(CHECK_IN)])
-async def checkin_page(slug: FromPath[str]) -> Template:
-    return await _checkin_page(await _event_or_404(slug))
-
-
 async def _scanned(request: Request, event: dict[str, Any]) -> checkin.Result | None:
     code = (await form_data(request)).get("code", "")
     if not code:
         return None
     return await checkin.scan(event, code, viewer_of(request), client_address(request))
-
-
-@post("/manage/events/{slug:str}/checkin", guards=[allowed(CHECK_IN)])
-async def checkin_submit(request: Request, slug: FromPath[str]) -> Template:
-    """The plain form: works without JavaScript."""
-    event = await _event_or_404(slug)
-    result = await _scanned(request, event)
-    if result is None:
-        refusal = ValidationFailed({"code": gettext("Scan or type a check-in code.")})
-        return await _checkin_page(event, error=refusal)
-    return await _checkin_page(event, result)
-
-
-@post("/manage/events/{slug:str}/checkin/scan", guards=[allowed(CHECK_IN)], status_code=200)
-async def checkin_scan(request: Request, slug: FromPath[str]) -> Response:
-    """The camera's submission: the result panel as HTML (in the page language) and the
-    fresh counts, so the scanner can keep running."""
-    event = await _event_or_404(slug)
-    result = await _scanned(request, event)
-    if result is None:
-        return Response({"outcome": "empty"}, status_code=400)
-    panel = request.app.template_engine.get_template(CHECKIN_RESULT).render(
-        request=request, event=event, result=result, statuses=exports.status_labels()
-    )
-    return Response({"outcome": result.outcome, "html": panel, **await checkin.stats(event["id"])})
 
 
 class CheckinStats(msgspec.Struct):
@@ -371,36 +368,3 @@ class CheckinStats(msgspec.Struct):
     event: str
     checked_in: int
     confirmed: int
-
-
-@get(
-    "/events/{slug:str}/checkin/stats",
-    guards=[allowed(CHECK_IN)],
-    include_in_schema=False,  # for the staff's check-in page, not for partners' systems
-)
-async def checkin_stats(slug: FromPath[str]) -> Response[CheckinStats]:
-    event = await _event_or_404(slug)
-    counts = await checkin.stats(event["id"])
-    return Response(
-        CheckinStats(event=slug, **counts),
-        headers={"cache-control": "no-store"},
-    )
-
-
-pages = [
-    board,
-    export,
-    registration_detail,
-    approve,
-    reject_form,
-    reject,
-    cancel_confirm,
-    cancel,
-    move_to_top,
-    offer,
-    checkin_page,
-    checkin_submit,
-    checkin_scan,
-]
-api = [checkin_stats]
-routes: list[object] = []
