@@ -102,12 +102,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_worker(_args: argparse.Namespace) -> int:
     from core import jobqueue
-    from core.redis_server import _answers_ping
+    from core.redis_server import answers_ping
 
     settings = get_settings()
     configure_logging(settings.log_level)
     url = settings.redis_url
-    if url is None and _answers_ping(settings.redis_socket):
+    if url is None and answers_ping(settings.redis_socket):
         url = f"unix://{settings.redis_socket}"
     if url is None:
         print("No Redis: set HONGSHAN_REDIS_URL or run `hongshan serve` first.", file=sys.stderr)

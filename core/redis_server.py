@@ -34,7 +34,7 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def _answers_ping(path: Path) -> bool:
+def answers_ping(path: Path) -> bool:
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
             client.settimeout(0.5)
@@ -85,7 +85,7 @@ class EmbeddedRedis:
 
     def start(self) -> str:
         self.directory.mkdir(parents=True, exist_ok=True)
-        if _answers_ping(self.socket_path):
+        if answers_ping(self.socket_path):
             raise RuntimeError(
                 f"Another Redis-compatible server is already serving {self.socket_path}; "
                 "is Hongshan already running with this data directory?"
@@ -106,7 +106,7 @@ class EmbeddedRedis:
                     f"The embedded Redis server exited with code {self.process.returncode}; "
                     f"see {self.directory / 'server.log'}"
                 )
-            if _answers_ping(self.socket_path):
+            if answers_ping(self.socket_path):
                 log.info("embedded redis started", extra={"socket": str(self.socket_path)})
                 return self.url
             time.sleep(0.02)

@@ -18,3 +18,42 @@ def test_every_domain_has_the_same_rooms() -> None:
     for name in DOMAINS:
         for room in ("tables.py", "piccolo_app.py", "piccolo_migrations"):
             assert (ROOT / name / room).exists(), f"{name}/{room} is missing"
+
+
+def _private_names_used_across_modules(path: Path) -> list[str]:
+    """`from x import _name` and `x._name` where `x` is one of our own modules."""
+    import ast
+
+    ours = {p.parent.name for p in ROOT.glob("*/__init__.py")} - {"tests"}
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    aliases: set[str] = set()
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in ours:
+            for alias in node.names:
+                aliases.add(alias.asname or alias.name)
+                if alias.name.startswith("_"):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {alias.name}")
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+            and node.attr != "_meta"  # Piccolo's public table metadata
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+        ):
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno} uses {node.value.id}.{node.attr}")
+    return found
+
+
+def test_no_module_reaches_into_another_modules_private_names() -> None:
+    """A name used from another module is public: it carries no leading underscore."""
+    sources = [
+        path
+        for package in ("core", "events", "projects", "cooperation")
+        for path in (ROOT / package).rglob("*.py")
+        if "piccolo_migrations" not in path.parts
+    ]
+    found = [line for path in sources for line in _private_names_used_across_modules(path)]
+    assert not found, "\n".join(found)
