@@ -68,8 +68,13 @@ def server_env(data_dir: Path) -> dict[str, str]:
     return {**os.environ, "HONGSHAN_DATA_DIR": str(data_dir)}
 
 
-def spawn_server(env: dict[str, str], port: int, log_path: Path) -> Server:
-    command = [sys.executable, "-m", "core.cli", "serve", "--host", HOST, "--port", str(port)]
+def spawn_server(
+    env: dict[str, str], port: int, log_path: Path, options: tuple[str, ...] = ()
+) -> Server:
+    command = [
+        *(sys.executable, "-m", "core.cli", "serve", "--host", HOST, "--port", str(port)),
+        *options,
+    ]
     with log_path.open("ab") as log:
         # Its own session, so a Ctrl-C on the benchmark doesn't hit the server behind our back.
         return subprocess.Popen(
@@ -83,10 +88,12 @@ def spawn_server(env: dict[str, str], port: int, log_path: Path) -> Server:
         )
 
 
-def wait_healthy(process: Server, port: int, started: float, log_path: Path) -> float:
+def wait_healthy(
+    process: Server, port: int, started: float, log_path: Path, timeout: float = START_TIMEOUT_S
+) -> float:
     """Seconds from `started` (a `time.perf_counter()`) to the first 200 from /healthz."""
     url = f"http://{HOST}:{port}/healthz"
-    deadline = started + START_TIMEOUT_S
+    deadline = started + timeout
     with httpx.Client(timeout=2.0) as client:
         while time.perf_counter() < deadline:
             if process.poll() is not None:
@@ -97,7 +104,7 @@ def wait_healthy(process: Server, port: int, started: float, log_path: Path) -> 
                 if client.get(url).status_code == 200:
                     return time.perf_counter() - started
             time.sleep(0.01)
-    raise RuntimeError(f"server not healthy after {START_TIMEOUT_S:.0f} s; see {log_path}")
+    raise RuntimeError(f"server not healthy after {timeout:.0f} s; see {log_path}")
 
 
 def stop_server(process: Server) -> None:
@@ -117,14 +124,16 @@ def start_server(
     port: int,
     log_path: Path,
     on_failure: Callable[[Server], None] = stop_server,
+    options: tuple[str, ...] = (),
+    timeout: float = START_TIMEOUT_S,
 ) -> tuple[Server, float]:
     """The server, healthy, and the seconds its start took (spawn to first 200 from
     /healthz). When it does not come up, `on_failure` gets rid of it and the error names
     the log."""
     started = time.perf_counter()
-    process = spawn_server(env, port, log_path)
+    process = spawn_server(env, port, log_path, options)
     try:
-        return process, wait_healthy(process, port, started, log_path)
+        return process, wait_healthy(process, port, started, log_path, timeout)
     except BaseException:
         on_failure(process)
         raise

@@ -24,6 +24,7 @@ from core.domains import load_domains
 from core.errors import exception_handlers
 from core.i18n import LANGUAGES, ROOT
 from core.middleware import language_middleware, security_headers_hook
+from core.pagecache import page_cache_middleware
 from core.settings import get_settings
 from core.templating import create_environment
 
@@ -74,6 +75,7 @@ def create_app(redis_url: str | None = None) -> Litestar:
         lifespan=[lifespan],
         middleware=[
             language_middleware,
+            page_cache_middleware,
             DefineMiddleware(SessionAuthMiddleware, exclude=["^/static/", "^/healthz", "^/readyz"]),
         ],
         csrf_config=CSRFConfig(

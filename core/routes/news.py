@@ -13,6 +13,7 @@ from litestar.response import Template
 from core.feeds import publish, queries
 from core.feeds.sync import utcnow
 from core.i18n import LANGUAGE_NAMES, LANGUAGES, current_language
+from core.pagecache import PUBLIC_CACHE
 from core.pages import viewer_of
 from core.paging import parse_page
 
@@ -34,7 +35,7 @@ def _query_string(values: dict[str, str]) -> str:
     return urlencode(shown) + "&" if shown else ""
 
 
-@get("/news/")
+@get("/news/", opt=PUBLIC_CACHE)
 async def news_wall(
     request: Request,
     country: FromQuery[str] = "",
@@ -73,13 +74,13 @@ def _feed_response(request: Request, body: bytes, media_type: str) -> Response[b
     return Response(body, headers=headers, media_type=media_type)
 
 
-@get("/news.atom")
+@get("/news.atom", opt=PUBLIC_CACHE)
 async def news_atom(request: Request) -> Response[bytes]:
     body = publish.atom(await queries.newest_news(), current_language())
     return _feed_response(request, body, "application/atom+xml; charset=utf-8")
 
 
-@get("/news.json")
+@get("/news.json", opt=PUBLIC_CACHE)
 async def news_json(request: Request) -> Response[bytes]:
     body = publish.json_feed(await queries.newest_news(), current_language())
     return _feed_response(request, body, "application/feed+json; charset=utf-8")

@@ -10,10 +10,11 @@ from litestar.response import File, Template
 from core import organizations
 from core.domains import load_domains
 from core.feeds import queries as feed_queries
+from core.pagecache import PUBLIC_CACHE
 from core.pages import PUBLIC_IMAGE_HEADERS, stored_image
 
 
-@get("/partners/")
+@get("/partners/", opt=PUBLIC_CACHE)
 async def partner_list() -> Template:
     return Template(
         "core/partners/list.html",
@@ -24,7 +25,7 @@ async def partner_list() -> Template:
     )
 
 
-@get("/partners/{slug:str}/")
+@get("/partners/{slug:str}/", opt=PUBLIC_CACHE)
 async def partner_detail(slug: FromPath[str]) -> Template:
     organization = await organizations.get(slug)
     if organization is None or not organization["is_public"]:

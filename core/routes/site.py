@@ -11,6 +11,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
 from core import health
 from core.i18n import current_language, gettext
+from core.pagecache import PUBLIC_CACHE
 
 
 @get("/", include_in_schema=False)
@@ -19,7 +20,7 @@ async def root() -> Redirect:
     return Redirect(f"/{current_language()}/", status_code=302)
 
 
-@get("/", include_in_schema=False, name="home")
+@get("/", include_in_schema=False, name="home", opt=PUBLIC_CACHE)
 async def home() -> Template:
     return Template("core/home.html")
 

@@ -13,6 +13,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import File, Template
 
 from core.i18n import current_language
+from core.pagecache import PUBLIC_CACHE
 from core.pages import PUBLIC_IMAGE_HEADERS, found_or_404, stored_image
 from core.paging import parse_page
 from core.settings import get_settings
@@ -45,6 +46,8 @@ async def _event_or_404(slug: str) -> dict:
 
 class PublicEventsController(Controller):
     """The public's events: the list, one event with its agenda, and calendars."""
+
+    opt = PUBLIC_CACHE
 
     @get("/events/", name="events:list")
     async def event_list(
@@ -143,6 +146,8 @@ class EventMediaController(Controller):
 
 class EventsApiController(Controller):
     """The read-only events API for partners' systems."""
+
+    opt = PUBLIC_CACHE
 
     @get(
         "/events",

@@ -9,11 +9,12 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Template
 
+from core.pagecache import PUBLIC_CACHE
 from core.pages import viewer_of
 from projects.services import public, vocabulary
 
 
-@get("/projects/")
+@get("/projects/", opt=PUBLIC_CACHE)
 async def project_list() -> Template:
     return Template(
         "projects/public/list.html",
@@ -21,7 +22,7 @@ async def project_list() -> Template:
     )
 
 
-@get("/projects/{slug:str}/")
+@get("/projects/{slug:str}/", opt=PUBLIC_CACHE)
 async def project_detail(request: Request, slug: FromPath[str]) -> Template:
     found = await public.visible(viewer_of(request), slug)
     if found is None:
