@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar, Router
 from litestar.config.allowed_hosts import AllowedHostsConfig
+from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotFoundException
@@ -78,6 +79,7 @@ def create_app(redis_url: str | None = None) -> Litestar:
             page_cache_middleware,
             DefineMiddleware(SessionAuthMiddleware, exclude=["^/static/", "^/healthz", "^/readyz"]),
         ],
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name="__Host-hongshan_csrf" if settings.is_https else "hongshan_csrf",

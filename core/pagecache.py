@@ -44,7 +44,8 @@ class Kept:
     etag: bytes
 
 
-_pages: OrderedDict[tuple[str, str, bytes], Kept] = OrderedDict()
+Key = tuple[str, str, bool, bytes]  # path, query, gzip accepted, content version
+_pages: OrderedDict[Key, Kept] = OrderedDict()
 
 
 async def bump() -> None:
@@ -80,7 +81,7 @@ def _opted_in(scope: Scope) -> bool:
     return bool(handler is not None and handler.opt.get(OPT))
 
 
-def _remember(key: tuple[str, str, bytes], page: Kept) -> None:
+def _remember(key: Key, page: Kept) -> None:
     _pages[key] = page
     _pages.move_to_end(key)
     while len(_pages) > MAX_ENTRIES:
@@ -144,7 +145,10 @@ async def _bumping_changes(app: ASGIApp, scope: Scope, receive: Receive, send: S
 
 async def _cached(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
     version = await _version()
-    key = (scope["path"], scope.get("query_string", b"").decode("latin-1"), version)
+    # Bodies are kept as sent, compressed or not, so the encoding is part of the key.
+    gzip = b"gzip" in _header(scope, b"accept-encoding")
+    query = scope.get("query_string", b"").decode("latin-1")
+    key = (scope["path"], query, gzip, version)
     page = _pages.get(key)
     if page is not None and page.expires > time.monotonic():
         await _replay(page, scope, send)
@@ -164,9 +168,7 @@ async def _cached(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> N
     await app(scope, receive, capture)
 
 
-async def _finish(
-    scope: Scope, send: Send, key: tuple[str, str, bytes], start: Message, body: bytes
-) -> None:
+async def _finish(scope: Scope, send: Send, key: Key, start: Message, body: bytes) -> None:
     headers = list(start.get("headers", []))
     if not _keepable(start["status"], headers, body, scope):
         await send(start)
@@ -177,6 +179,6 @@ async def _finish(
     if not etag:
         etag = b'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"'
         kept_headers.append((b"etag", etag))
-    page = Kept(key[2], time.monotonic() + MAX_AGE_S, start["status"], kept_headers, body, etag)
+    page = Kept(key[3], time.monotonic() + MAX_AGE_S, start["status"], kept_headers, body, etag)
     _remember(key, page)
     await _replay(page, scope, send)

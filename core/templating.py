@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
@@ -43,9 +44,20 @@ def _alternates(context: Any) -> list[dict[str, str]]:
     ]
 
 
+@lru_cache(maxsize=4096)
+def _parsed(raw: str) -> Translated:
+    """A JSON column's text parsed once, however often pages show it."""
+    return Translated.load(raw)
+
+
 def _show(value: Translated | dict[str, Any] | str | None) -> Markup:
     """Translated content in the page language, marked when it falls back to another one."""
-    content = value if isinstance(value, Translated) else Translated.load(value)
+    if isinstance(value, Translated):
+        content = value
+    elif isinstance(value, str):
+        content = _parsed(value)
+    else:
+        content = Translated.load(value)
     lang = i18n.current_language()
     shown = content.show(lang)
     if not shown.is_fallback:
