@@ -27,6 +27,7 @@ class Settings:
     feed_allow_private: bool
     allowed_hosts: tuple[str, ...]
     log_level: str
+    log_format: str  # "text" (readable lines), "json", or "" (text on a terminal, else json)
     demo: bool
 
     @property
@@ -90,5 +91,6 @@ def get_settings() -> Settings:
         feed_allow_private=_flag("FEED_ALLOW_PRIVATE"),
         allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),
         log_level=_env("LOG_LEVEL", "INFO").upper(),
+        log_format=_env("LOG_FORMAT", "").lower(),
         demo=_flag("DEMO"),
     )
