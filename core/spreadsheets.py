@@ -1,5 +1,10 @@
 """Tables as files people open in Excel: CSV with a byte-order mark, and XLSX sheets with a
-bold, frozen header row with filters, real dates and columns as wide as their content."""
+bold, frozen header row with filters, real dates and columns as wide as their content.
+
+Text that a spreadsheet program would take for a formula (it starts with = + - @, a tab or a
+carriage return) is written with a leading apostrophe, so a name such as
+`=HYPERLINK("http://…")` stays text in every export. Numbers and dates stay real cells.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +28,8 @@ COLUMN_WIDTH_MAX = 60
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 DATE_FORMAT = "yyyy-mm-dd"
 HEADER_FILL = "F6F3EE"
+# OWASP's list of first characters that make Excel, LibreOffice or Sheets evaluate a cell.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,13 @@ def download(kind: str, stem: str, sheet: Sheet) -> Download:
     return Download(f"{stem}.csv", CSV_TYPE, csv_bytes(sheet))
 
 
+def neutralised(value: Cell) -> Cell:
+    """Text that would start a formula gets a leading apostrophe; anything else is unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
 # --- CSV -------------------------------------------------------------------------------------
 
 
@@ -59,14 +73,14 @@ def csv_text(value: Cell) -> str:
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return str(neutralised(value))
 
 
 def csv_bytes(sheet: Sheet) -> bytes:
     """UTF-8 with a byte-order mark, so Excel reads Cyrillic and Chinese correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(sheet.header)
+    writer.writerow([csv_text(title) for title in sheet.header])
     for row in sheet.rows:
         writer.writerow([csv_text(cell) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -118,9 +132,9 @@ def xlsx_bytes(sheets: list[Sheet]) -> bytes:
     fill = PatternFill("solid", start_color=HEADER_FILL)
     for spec in sheets:
         sheet = book.create_sheet(sheet_title(spec.title, taken))
-        sheet.append(spec.header)
+        sheet.append([neutralised(title) for title in spec.header])
         for row in spec.rows:
-            sheet.append(row)
+            sheet.append([neutralised(cell) for cell in row])
         for cell in sheet[1]:
             cell.font = bold
             cell.fill = fill
