@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import available_timezones
 
-from core import outbox, passwords, ratelimit, sessions
+from core import jobqueue, outbox, passwords, ratelimit, sessions
 from core.access import Viewer
 from core.audit import record
 from core.db import write_transaction
 from core.errors import TooManyAttempts, ValidationFailed
 from core.i18n import LANGUAGES, gettext
+from core.settings import get_settings
 from core.tables import AccountToken, Membership, Organization, Role, User
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -25,6 +27,7 @@ LOGIN_WINDOW_S = 15 * 60
 LOGIN_LIMIT_PER_ACCOUNT = 5
 LOGIN_LIMIT_PER_CLIENT = 20
 RESET_LIMIT_PER_CLIENT = 5
+RESET_JOB = "mail_password_reset"
 NAME_MAX = 200  # the column's length: PostgreSQL refuses anything longer
 
 
@@ -217,6 +220,7 @@ async def set_password_from_link(token: str, purpose: str, password: str) -> int
         )
         if not used:
             raise ValidationFailed({"": gettext("This link has expired or was already used.")})
+        await _retire_links(user["id"])
         # Using the link signs the person in (the route starts their session).
         await User.update(
             {
@@ -229,32 +233,67 @@ async def set_password_from_link(token: str, purpose: str, password: str) -> int
     return int(user["id"])
 
 
+async def _retire_links(user_id: int) -> None:
+    """Every link still open for this account stops working: once a password has been set,
+    an older reset or invitation link in someone's mailbox must not set another one."""
+    await AccountToken.update({AccountToken.used_at: datetime.now(UTC)}).where(
+        (AccountToken.user == user_id) & (AccountToken.used_at.is_null())
+    )
+
+
 async def request_password_reset(email: str, client: str) -> None:
-    """Mail a reset link if the account exists; say nothing either way (no account probing)."""
+    """Queue the reset for a job; say nothing either way (no account probing).
+
+    Whether the account exists is looked up by the job, not here, so the request does the same
+    work, and takes the same time, for a known and an unknown address."""
     if await ratelimit.hit("reset-client", client, LOGIN_WINDOW_S) > RESET_LIMIT_PER_CLIENT:
         raise TooManyAttempts(await ratelimit.retry_after("reset-client", client))
     email = normalize_email(email)
     if problem := email_problem(email):
         raise ValidationFailed({"email": problem})
+    request_id = secrets.token_urlsafe(16)
+    await jobqueue.enqueue(RESET_JOB, email, request_id, job_id=f"password-reset:{request_id}")
+
+
+def _reset_token(request_id: str) -> str:
+    """The link's secret for one reset request: the same on every run of its job (arq may run
+    a job twice), and unguessable without the secret key."""
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, f"password-reset:{request_id}".encode(), "sha256").hexdigest()
+
+
+async def mail_password_reset(email: str, request_id: str) -> bool:
+    """Issue a reset link and queue its mail if an active account has this address; a second
+    run for the same request changes nothing. True when a mail was queued."""
     user = (
         await User.select(User.id, User.name, User.language)
         .where((User.email == email) & (User.is_active == True))
         .first()
     )
     if user is None:
-        return
-    token = await _issue_token(user["id"], "reset", RESET_VALID)
-    await outbox.queue_mail(
-        key=f"password-reset:{user['id']}:{_token_hash(token)[:16]}",
-        recipient=email,
-        language=user["language"],
-        template="password_reset",
-        context={
-            "name": user["name"],
-            "link": f"/{user['language']}/account/reset/{token}",
-            "valid_minutes": 60,
-        },
-    )
+        return False
+    token = _reset_token(request_id)
+    async with write_transaction():
+        await AccountToken.insert(
+            AccountToken(
+                user=user["id"],
+                purpose="reset",
+                token_hash=_token_hash(token),
+                expires_at=datetime.now(UTC) + RESET_VALID,
+            )
+        ).on_conflict(target=AccountToken.token_hash, action="DO NOTHING")
+        await outbox.queue_mail(
+            key=f"password-reset:{request_id}",
+            recipient=email,
+            language=user["language"],
+            template="password_reset",
+            context={
+                "name": user["name"],
+                "link": f"/{user['language']}/account/reset/{token}",
+                "valid_minutes": int(RESET_VALID.total_seconds() // 60),
+            },
+        )
+    return True
 
 
 # --- a signed-in person's own account -----------------------------------------------------
@@ -268,10 +307,11 @@ async def change_password(viewer: Viewer, current: str, new: str, client: str = 
         )
     if problem := passwords.password_problem(new, viewer.email):
         raise ValidationFailed({"new_password": problem})
-    await User.update({User.password_hash: passwords.hash_password(new)}).where(
-        User.id == viewer.id
-    )
     assert viewer.id is not None
+    hashed = passwords.hash_password(new)
+    async with write_transaction():
+        await User.update({User.password_hash: hashed}).where(User.id == viewer.id)
+        await _retire_links(viewer.id)
     await sessions.end_all(viewer.id)
     await record(viewer, "account.password_change", "user", viewer.id, client=client)
 
