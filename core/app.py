@@ -24,6 +24,7 @@ from core.domains import load_domains
 from core.errors import exception_handlers
 from core.i18n import LANGUAGES, ROOT
 from core.middleware import language_middleware, security_headers_hook
+from core.proxies import trusted_proxies_middleware
 from core.settings import get_settings
 from core.templating import create_environment
 
@@ -73,6 +74,7 @@ def create_app(redis_url: str | None = None) -> Litestar:
         route_handlers=_routers(),
         lifespan=[lifespan],
         middleware=[
+            trusted_proxies_middleware(settings.trusted_proxies),
             language_middleware,
             DefineMiddleware(SessionAuthMiddleware, exclude=["^/static/", "^/healthz", "^/readyz"]),
         ],

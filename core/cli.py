@@ -40,6 +40,17 @@ async def _migrate() -> None:
     await migrate()
 
 
+def server_config(app: Any, host: str, port: int) -> Any:
+    """uvicorn's settings. It reads no forwarded headers itself: its `proxy_headers` believes
+    them from any peer its allow-list admits; the app does that against
+    HONGSHAN_TRUSTED_PROXIES instead (core.proxies)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app, host=host, port=port, log_config=None, proxy_headers=False, server_header=False
+    )
+
+
 async def _serve(host: str, port: int, redis_url: str, demo: bool) -> None:
     import uvicorn
 
@@ -51,15 +62,7 @@ async def _serve(host: str, port: int, redis_url: str, demo: bool) -> None:
         from core.demo import load_demo
 
         await load_demo()
-    config = uvicorn.Config(
-        create_app(redis_url),
-        host=host,
-        port=port,
-        log_config=None,
-        proxy_headers=True,
-        server_header=False,
-    )
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(server_config(create_app(redis_url), host, port))
     worker = jobqueue.create_worker(redis_url)
     worker_task = asyncio.create_task(worker.async_run())
     try:

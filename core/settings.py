@@ -10,6 +10,8 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from core.proxies import Network, parse_networks
+
 PREFIX = "HONGSHAN_"
 
 
@@ -26,6 +28,8 @@ class Settings:
     base_url: str
     feed_allow_private: bool
     allowed_hosts: tuple[str, ...]
+    # Reverse proxies whose X-Forwarded-For/-Proto are believed; none by default.
+    trusted_proxies: tuple[Network, ...]
     log_level: str
     demo: bool
 
@@ -89,6 +93,7 @@ def get_settings() -> Settings:
         base_url=base_url,
         feed_allow_private=_flag("FEED_ALLOW_PRIVATE"),
         allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),
+        trusted_proxies=parse_networks(_env("TRUSTED_PROXIES", "")),
         log_level=_env("LOG_LEVEL", "INFO").upper(),
         demo=_flag("DEMO"),
     )
