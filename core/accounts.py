@@ -24,8 +24,14 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 INVITE_VALID = timedelta(days=7)
 RESET_VALID = timedelta(hours=1)
 LOGIN_WINDOW_S = 15 * 60
-LOGIN_LIMIT_PER_ACCOUNT = 5
+# Failed sign-ins: one address may fail 5 times per account and 20 times in all per window.
+LOGIN_LIMIT_PER_ACCOUNT_CLIENT = 5
 LOGIN_LIMIT_PER_CLIENT = 20
+# An account that failed this often in an hour, from anywhere, is under attack: then each
+# address gets only a few failures per hour for it. Nobody is ever locked out everywhere.
+ACCOUNT_WINDOW_S = 60 * 60
+ACCOUNT_UNDER_ATTACK = 50
+LOGIN_LIMIT_UNDER_ATTACK = 3
 RESET_LIMIT_PER_CLIENT = 5
 RESET_JOB = "mail_password_reset"
 NAME_MAX = 200  # the column's length: PostgreSQL refuses anything longer
@@ -48,15 +54,43 @@ def _token_hash(token: str) -> str:
 # --- signing in ---------------------------------------------------------------------------
 
 
+async def _refused_sign_in(email: str, client: str) -> TooManyAttempts | None:
+    """Why this address may not try this account now, or None. Counting per (account,
+    address) means an attacker elsewhere cannot lock the owner out; the slower count per
+    account still bounds guessing from many addresses."""
+    pair = f"{email}|{client}"
+    limits = [
+        ("login-client", client, LOGIN_LIMIT_PER_CLIENT),
+        ("login-account-client", pair, LOGIN_LIMIT_PER_ACCOUNT_CLIENT),
+    ]
+    if await ratelimit.count("login-account", email) >= ACCOUNT_UNDER_ATTACK:
+        limits.append(("login-account-client-hour", pair, LOGIN_LIMIT_UNDER_ATTACK))
+    for scope, subject, limit in limits:
+        if await ratelimit.count(scope, subject) >= limit:
+            return TooManyAttempts(await ratelimit.retry_after(scope, subject))
+    return None
+
+
+async def _count_failure(email: str, client: str) -> None:
+    pair = f"{email}|{client}"
+    await ratelimit.hit_all(
+        [
+            ("login-client", client, LOGIN_WINDOW_S),
+            ("login-account-client", pair, LOGIN_WINDOW_S),
+            ("login-account-client-hour", pair, ACCOUNT_WINDOW_S),
+            ("login-account", email, ACCOUNT_WINDOW_S),
+        ]
+    )
+
+
 async def authenticate(email: str, password: str, client: str) -> int:
-    """The user id for these credentials. Failed attempts are counted per account and per
-    client address across all processes; past either limit the answer is TooManyAttempts.
-    Only failures count, so a partner office behind one address can still all sign in."""
+    """The user id for these credentials. Failed attempts are counted across all processes
+    per client address, per (account, address) and per account (see `_refused_sign_in`);
+    past a limit the answer is TooManyAttempts. Only failures count, so a partner office
+    behind one address can still all sign in."""
     email = normalize_email(email)
-    if await ratelimit.count("login-client", client) >= LOGIN_LIMIT_PER_CLIENT:
-        raise TooManyAttempts(await ratelimit.retry_after("login-client", client))
-    if await ratelimit.count("login-account", email) >= LOGIN_LIMIT_PER_ACCOUNT:
-        raise TooManyAttempts(await ratelimit.retry_after("login-account", email))
+    if refused := await _refused_sign_in(email, client):
+        raise refused
     user = (
         await User.select(User.id, User.password_hash, User.is_active)
         .where(User.email == email)
@@ -67,10 +101,9 @@ async def authenticate(email: str, password: str, client: str) -> int:
     # stalls every other request on this event loop nor leaves the other cores idle.
     verified = await asyncio.to_thread(passwords.verify_password, stored, password)
     if not verified or user is None:
-        await ratelimit.hit("login-account", email, LOGIN_WINDOW_S)
-        await ratelimit.hit("login-client", client, LOGIN_WINDOW_S)
+        await _count_failure(email, client)
         raise ValidationFailed({"": gettext("The e-mail address or password is not correct.")})
-    await ratelimit.reset("login-account", email)
+    await ratelimit.reset("login-account-client", f"{email}|{client}")
     updates: dict[Any, Any] = {User.last_login_at: datetime.now(UTC)}
     if passwords.needs_rehash(stored or ""):
         updates[User.password_hash] = await asyncio.to_thread(passwords.hash_password, password)
