@@ -63,12 +63,10 @@ async def _serve(host: str, port: int, redis_url: str, demo: bool) -> None:
 
         await load_demo()
     server = uvicorn.Server(server_config(create_app(redis_url), host, port))
-    worker = jobqueue.create_worker(redis_url)
-    worker_task = asyncio.create_task(worker.async_run())
+    worker_task = asyncio.create_task(jobqueue.run_worker(redis_url))
     try:
         await server.serve()
     finally:
-        await worker.close()
         worker_task.cancel()
         await asyncio.gather(worker_task, return_exceptions=True)
 
