@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from core import i18n_catalogs
+from core.datafiles import PRIVATE_UMASK
 from core.log import configure_logging
 from core.settings import get_settings
 
@@ -245,6 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Everything the commands create (database, mail, uploads, backups, Redis data) is
+    # private to the account that runs the site.
+    os.umask(PRIVATE_UMASK)
     args = build_parser().parse_args(argv)
     return int(args.handler(args) or 0)
 

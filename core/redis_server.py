@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import logging
+import os
 import signal
 import socket
 import subprocess
@@ -18,6 +19,8 @@ import threading
 import time
 from importlib.resources import files
 from pathlib import Path
+
+from core.datafiles import PRIVATE_UMASK, private_dir
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,8 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
     """Ask Linux to stop the server if the process that started it dies without cleaning up."""
     with contextlib.suppress(OSError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    # Its append-only file and snapshots hold sessions and queued jobs: the owner's alone.
+    os.umask(PRIVATE_UMASK)
 
 
 def _answers_ping(path: Path) -> bool:
@@ -92,7 +97,7 @@ class EmbeddedRedis:
         ]
 
     def start(self) -> str:
-        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_dir(self.directory)
         if _answers_ping(self.socket_path):
             raise RuntimeError(
                 f"Another Redis-compatible server is already serving {self.socket_path}; "

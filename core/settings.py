@@ -10,6 +10,7 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from core.datafiles import private_dir
 from core.proxies import Network, parse_networks
 
 PREFIX = "HONGSHAN_"
@@ -68,7 +69,7 @@ def _secret_key(data_dir: Path) -> str:
     if path.exists():
         return path.read_text().strip()
     key = secrets.token_urlsafe(48)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
@@ -79,7 +80,7 @@ def _secret_key(data_dir: Path) -> str:
 def get_settings() -> Settings:
     load_dotenv(override=False)
     data_dir = Path(_env("DATA_DIR", "./var")).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     base_url = _env("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
     hosts = _env("ALLOWED_HOSTS", "*")
     return Settings(
