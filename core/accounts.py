@@ -19,6 +19,7 @@ from core.errors import TooManyAttempts, ValidationFailed
 from core.i18n import LANGUAGES, gettext
 from core.settings import get_settings
 from core.tables import AccountToken, Membership, Organization, Role, User
+from core.textclean import without_bidi_controls
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 INVITE_VALID = timedelta(days=7)
@@ -125,6 +126,7 @@ async def create_user(
 ) -> int:
     """An account, optionally acting for an organization. Refuses a second account per e-mail."""
     email = normalize_email(email)
+    name = without_bidi_controls(name)
     problems = {}
     if problem := email_problem(email):
         problems["email"] = problem
@@ -350,6 +352,7 @@ async def change_password(viewer: Viewer, current: str, new: str, client: str = 
 
 
 async def update_preferences(viewer: Viewer, *, name: str, language: str, timezone: str) -> None:
+    name = without_bidi_controls(name)
     problems = {}
     if language not in LANGUAGES:
         problems["language"] = gettext("Choose a language.")

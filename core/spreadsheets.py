@@ -1,9 +1,10 @@
 """Tables as files people open in Excel: CSV with a byte-order mark, and XLSX sheets with a
 bold, frozen header row with filters, real dates and columns as wide as their content.
 
-Text that a spreadsheet program would take for a formula (it starts with = + - @, a tab or a
-carriage return) is written with a leading apostrophe, so a name such as
-`=HYPERLINK("http://…")` stays text in every export. Numbers and dates stay real cells.
+Text loses invisible bidi controls, and text that a spreadsheet program would take for a
+formula (it starts with = + - @, a tab or a carriage return) is written with a leading
+apostrophe, so a name such as `=HYPERLINK("http://…")` stays text in every export. Numbers
+and dates stay real cells.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from datetime import date, datetime
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from core.textclean import without_bidi_controls
 
 Cell = str | int | float | date | datetime | None
 
@@ -56,10 +59,12 @@ def download(kind: str, stem: str, sheet: Sheet) -> Download:
 
 
 def neutralised(value: Cell) -> Cell:
-    """Text that would start a formula gets a leading apostrophe; anything else is unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+    """Text loses bidi controls (core.textclean) and, when it would start a formula, gains a
+    leading apostrophe; anything else is unchanged."""
+    if not isinstance(value, str):
+        return value
+    value = without_bidi_controls(value)
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -102,7 +107,8 @@ def display_width(value: Cell) -> int:
 
 def sheet_title(title: str, taken: set[str]) -> str:
     """A name Excel accepts and no other sheet in the book has yet (it is added to `taken`)."""
-    name = "".join(ch for ch in title if ch not in "[]:*?/\\")[:SHEET_NAME_LIMIT] or "Sheet1"
+    cleaned = without_bidi_controls(title)
+    name = "".join(ch for ch in cleaned if ch not in "[]:*?/\\")[:SHEET_NAME_LIMIT] or "Sheet1"
     base, number = name, 2
     while name in taken:
         suffix = f" {number}"

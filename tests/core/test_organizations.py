@@ -540,3 +540,22 @@ async def test_an_expired_reset_link_is_refused(client, run_jobs, mail_dir) -> N
     assert refused.status_code == 400
     assert "hongshan_session" not in client.cookies
     await sign_in(client, user)  # the old password still works
+
+
+# --- names that display differently from what they hold --------------------------------------
+
+
+async def test_bidi_controls_are_dropped_from_organization_and_people_names(client) -> None:
+    admin = await sign_in_as_admin(client)
+    spoofed = "Bishkek \u202eertneC\u202c Innovation\u2066\u200f"
+    await post_form(client, "/en/manage/organizations/new", organization_form(name_en=spoofed))
+    row = await Organization.select().where(Organization.slug == "bishkek-innovation").first()
+    assert json_value(row["name"])["text"]["en"] == "Bishkek ertneC Innovation"
+
+    await post_form(
+        client,
+        "/en/account/preferences",
+        {"name": "Nurlan \u202eevil\u202c", "language": "en", "timezone": "Asia/Almaty"},
+    )
+    user = await User.select(User.name).where(User.id == admin["id"]).first()
+    assert user["name"] == "Nurlan evil"

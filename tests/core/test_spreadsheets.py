@@ -57,3 +57,11 @@ def test_formula_looking_text_is_neutralised_in_csv() -> None:
     assert [row[0] for row in rows[1:-1]] == ["'" + value for value in HOSTILE]
     assert rows[1][1:] == ["1", "-5", "2026-05-20", "2026-05-20 09:30"]
     assert rows[-1][:3] == ["Алия Нурланова", "2", "-0.5"]
+
+
+def test_bidi_controls_never_reach_an_export() -> None:
+    sheet = Sheet(title="Names\u202e", header=["Name"], rows=[["Aigerim \u202egpj.exe\u202c"]])
+    book = load_workbook(io.BytesIO(xlsx_bytes([sheet])))
+    assert book.sheetnames == ["Names"]
+    assert book.active.cell(2, 1).value == "Aigerim gpj.exe"
+    assert "\u202e" not in csv_bytes(sheet).decode("utf-8-sig")
