@@ -14,6 +14,7 @@ from core.datafiles import private_dir
 from core.proxies import Network, parse_networks
 
 PREFIX = "HONGSHAN_"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - the name of the file under the data directory
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def _secret_key(data_dir: Path) -> str:
     configured = _env("SECRET_KEY")
     if configured:
         return configured
-    path = data_dir / "secret_key"
+    path = data_dir / SECRET_KEY_FILE
     if path.exists():
         return path.read_text().strip()
     key = secrets.token_urlsafe(48)
