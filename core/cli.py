@@ -196,44 +196,32 @@ def cmd_createuser(args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
-def cmd_backup(args: argparse.Namespace) -> int:
+def cmd_archive(args: argparse.Namespace) -> int:
+    """`backup PATH` or `restore PATH` (core.backup), with a one-line report."""
     from pathlib import Path
 
-    from core.backup import BackupError, backup
+    from core import backup
 
     settings = get_settings()
     configure_logging(settings.log_level)
     started = time.perf_counter()
+    operation = backup.backup if args.command == "backup" else backup.restore
     try:
-        summary = backup(settings, Path(args.path))
-    except BackupError as error:
+        summary = operation(settings, Path(args.path))
+    except backup.BackupError as error:
         print(error, file=sys.stderr)
         return 2
-    print(
-        f"Wrote {args.path}: the {summary.database} database, {summary.files} uploaded files "
-        f"and the secret key; {summary.size_bytes / 1_048_576:.1f} MiB "
-        f"in {time.perf_counter() - started:.1f} s. Keep it as safe as the secret key."
-    )
-    return 0
-
-
-def cmd_restore(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from core.backup import BackupError, restore
-
-    settings = get_settings()
-    configure_logging(settings.log_level)
-    try:
-        summary = restore(settings, Path(args.path))
-    except BackupError as error:
-        print(error, file=sys.stderr)
-        return 2
-    print(
-        f"Restored the {summary.database} database, {summary.files} uploaded files and the "
-        f"secret key into {settings.data_dir}. Where HONGSHAN_SECRET_KEY is set, it wins over "
-        "the restored key file: set it to the backed-up site's key."
-    )
+    what = f"the {summary.database} database, {summary.files} uploaded files and the secret key"
+    if args.command == "backup":
+        print(
+            f"Wrote {args.path}: {what}; {summary.size_bytes / 1_048_576:.1f} MiB in "
+            f"{time.perf_counter() - started:.1f} s. Keep it as safe as the secret key."
+        )
+    else:
+        print(
+            f"Restored {what} into {settings.data_dir}. Where HONGSHAN_SECRET_KEY is set, it "
+            "wins over the restored key file: set it to the backed-up site's key."
+        )
     return 0
 
 
@@ -278,9 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="prompt for a password (otherwise use `Forgot your password?` to set one)",
     )
-    backup = add("backup", cmd_backup, "write one archive: database, uploads, secret key")
+    backup = add("backup", cmd_archive, "write one archive: database, uploads, secret key")
     backup.add_argument("path", help="the archive to write (.tar.gz)")
-    restore = add("restore", cmd_restore, "restore an archive into an empty database")
+    restore = add("restore", cmd_archive, "restore an archive into an empty database")
     restore.add_argument("path", help="an archive written by `hongshan backup`")
     i18n = add("i18n", cmd_i18n, "translation catalogs")
     i18n.add_argument("action", choices=i18n_catalogs.ACTIONS)
