@@ -4,27 +4,37 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import available_timezones
 
-from core import outbox, passwords, ratelimit, sessions
+from core import jobqueue, outbox, passwords, ratelimit, sessions
 from core.access import Viewer
 from core.audit import record
 from core.db import write_transaction
 from core.errors import TooManyAttempts, ValidationFailed
 from core.i18n import LANGUAGES, gettext
+from core.settings import get_settings
 from core.tables import AccountToken, Membership, Organization, Role, User
+from core.textclean import without_bidi_controls
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 INVITE_VALID = timedelta(days=7)
 RESET_VALID = timedelta(hours=1)
 LOGIN_WINDOW_S = 15 * 60
-LOGIN_LIMIT_PER_ACCOUNT = 5
+# Failed sign-ins: one address may fail 5 times per account and 20 times in all per window.
+LOGIN_LIMIT_PER_ACCOUNT_CLIENT = 5
 LOGIN_LIMIT_PER_CLIENT = 20
+# An account that failed this often in an hour, from anywhere, is under attack: then each
+# address gets only a few failures per hour for it. Nobody is ever locked out everywhere.
+ACCOUNT_WINDOW_S = 60 * 60
+ACCOUNT_UNDER_ATTACK = 50
+LOGIN_LIMIT_UNDER_ATTACK = 3
 RESET_LIMIT_PER_CLIENT = 5
+RESET_JOB = "mail_password_reset"
 NAME_MAX = 200  # the column's length: PostgreSQL refuses anything longer
 
 
@@ -45,15 +55,43 @@ def _token_hash(token: str) -> str:
 # --- signing in ---------------------------------------------------------------------------
 
 
+async def _refused_sign_in(email: str, client: str) -> TooManyAttempts | None:
+    """Why this address may not try this account now, or None. Counting per (account,
+    address) means an attacker elsewhere cannot lock the owner out; the slower count per
+    account still bounds guessing from many addresses."""
+    pair = f"{email}|{client}"
+    limits = [
+        ("login-client", client, LOGIN_LIMIT_PER_CLIENT),
+        ("login-account-client", pair, LOGIN_LIMIT_PER_ACCOUNT_CLIENT),
+    ]
+    if await ratelimit.count("login-account", email) >= ACCOUNT_UNDER_ATTACK:
+        limits.append(("login-account-client-hour", pair, LOGIN_LIMIT_UNDER_ATTACK))
+    for scope, subject, limit in limits:
+        if await ratelimit.count(scope, subject) >= limit:
+            return TooManyAttempts(await ratelimit.retry_after(scope, subject))
+    return None
+
+
+async def _count_failure(email: str, client: str) -> None:
+    pair = f"{email}|{client}"
+    await ratelimit.hit_all(
+        [
+            ("login-client", client, LOGIN_WINDOW_S),
+            ("login-account-client", pair, LOGIN_WINDOW_S),
+            ("login-account-client-hour", pair, ACCOUNT_WINDOW_S),
+            ("login-account", email, ACCOUNT_WINDOW_S),
+        ]
+    )
+
+
 async def authenticate(email: str, password: str, client: str) -> int:
-    """The user id for these credentials. Failed attempts are counted per account and per
-    client address across all processes; past either limit the answer is TooManyAttempts.
-    Only failures count, so a partner office behind one address can still all sign in."""
+    """The user id for these credentials. Failed attempts are counted across all processes
+    per client address, per (account, address) and per account (see `_refused_sign_in`);
+    past a limit the answer is TooManyAttempts. Only failures count, so a partner office
+    behind one address can still all sign in."""
     email = normalize_email(email)
-    if await ratelimit.count("login-client", client) >= LOGIN_LIMIT_PER_CLIENT:
-        raise TooManyAttempts(await ratelimit.retry_after("login-client", client))
-    if await ratelimit.count("login-account", email) >= LOGIN_LIMIT_PER_ACCOUNT:
-        raise TooManyAttempts(await ratelimit.retry_after("login-account", email))
+    if refused := await _refused_sign_in(email, client):
+        raise refused
     user = (
         await User.select(User.id, User.password_hash, User.is_active)
         .where(User.email == email)
@@ -64,10 +102,9 @@ async def authenticate(email: str, password: str, client: str) -> int:
     # stalls every other request on this event loop nor leaves the other cores idle.
     verified = await asyncio.to_thread(passwords.verify_password, stored, password)
     if not verified or user is None:
-        await ratelimit.hit("login-account", email, LOGIN_WINDOW_S)
-        await ratelimit.hit("login-client", client, LOGIN_WINDOW_S)
+        await _count_failure(email, client)
         raise ValidationFailed({"": gettext("The e-mail address or password is not correct.")})
-    await ratelimit.reset("login-account", email)
+    await ratelimit.reset("login-account-client", f"{email}|{client}")
     updates: dict[Any, Any] = {User.last_login_at: datetime.now(UTC)}
     if passwords.needs_rehash(stored or ""):
         updates[User.password_hash] = await asyncio.to_thread(passwords.hash_password, password)
@@ -89,6 +126,7 @@ async def create_user(
 ) -> int:
     """An account, optionally acting for an organization. Refuses a second account per e-mail."""
     email = normalize_email(email)
+    name = without_bidi_controls(name)
     problems = {}
     if problem := email_problem(email):
         problems["email"] = problem
@@ -217,6 +255,7 @@ async def set_password_from_link(token: str, purpose: str, password: str) -> int
         )
         if not used:
             raise ValidationFailed({"": gettext("This link has expired or was already used.")})
+        await _retire_links(user["id"])
         # Using the link signs the person in (the route starts their session).
         await User.update(
             {
@@ -229,32 +268,67 @@ async def set_password_from_link(token: str, purpose: str, password: str) -> int
     return int(user["id"])
 
 
+async def _retire_links(user_id: int) -> None:
+    """Every link still open for this account stops working: once a password has been set,
+    an older reset or invitation link in someone's mailbox must not set another one."""
+    await AccountToken.update({AccountToken.used_at: datetime.now(UTC)}).where(
+        (AccountToken.user == user_id) & (AccountToken.used_at.is_null())
+    )
+
+
 async def request_password_reset(email: str, client: str) -> None:
-    """Mail a reset link if the account exists; say nothing either way (no account probing)."""
+    """Queue the reset for a job; say nothing either way (no account probing).
+
+    Whether the account exists is looked up by the job, not here, so the request does the same
+    work, and takes the same time, for a known and an unknown address."""
     if await ratelimit.hit("reset-client", client, LOGIN_WINDOW_S) > RESET_LIMIT_PER_CLIENT:
         raise TooManyAttempts(await ratelimit.retry_after("reset-client", client))
     email = normalize_email(email)
     if problem := email_problem(email):
         raise ValidationFailed({"email": problem})
+    request_id = secrets.token_urlsafe(16)
+    await jobqueue.enqueue(RESET_JOB, email, request_id, job_id=f"password-reset:{request_id}")
+
+
+def _reset_token(request_id: str) -> str:
+    """The link's secret for one reset request: the same on every run of its job (arq may run
+    a job twice), and unguessable without the secret key."""
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, f"password-reset:{request_id}".encode(), "sha256").hexdigest()
+
+
+async def mail_password_reset(email: str, request_id: str) -> bool:
+    """Issue a reset link and queue its mail if an active account has this address; a second
+    run for the same request changes nothing. True when a mail was queued."""
     user = (
         await User.select(User.id, User.name, User.language)
         .where((User.email == email) & (User.is_active == True))
         .first()
     )
     if user is None:
-        return
-    token = await _issue_token(user["id"], "reset", RESET_VALID)
-    await outbox.queue_mail(
-        key=f"password-reset:{user['id']}:{_token_hash(token)[:16]}",
-        recipient=email,
-        language=user["language"],
-        template="password_reset",
-        context={
-            "name": user["name"],
-            "link": f"/{user['language']}/account/reset/{token}",
-            "valid_minutes": 60,
-        },
-    )
+        return False
+    token = _reset_token(request_id)
+    async with write_transaction():
+        await AccountToken.insert(
+            AccountToken(
+                user=user["id"],
+                purpose="reset",
+                token_hash=_token_hash(token),
+                expires_at=datetime.now(UTC) + RESET_VALID,
+            )
+        ).on_conflict(target=AccountToken.token_hash, action="DO NOTHING")
+        await outbox.queue_mail(
+            key=f"password-reset:{request_id}",
+            recipient=email,
+            language=user["language"],
+            template="password_reset",
+            context={
+                "name": user["name"],
+                "link": f"/{user['language']}/account/reset/{token}",
+                "valid_minutes": int(RESET_VALID.total_seconds() // 60),
+            },
+        )
+    return True
 
 
 # --- a signed-in person's own account -----------------------------------------------------
@@ -268,15 +342,17 @@ async def change_password(viewer: Viewer, current: str, new: str, client: str = 
         )
     if problem := passwords.password_problem(new, viewer.email):
         raise ValidationFailed({"new_password": problem})
-    await User.update({User.password_hash: passwords.hash_password(new)}).where(
-        User.id == viewer.id
-    )
     assert viewer.id is not None
+    hashed = passwords.hash_password(new)
+    async with write_transaction():
+        await User.update({User.password_hash: hashed}).where(User.id == viewer.id)
+        await _retire_links(viewer.id)
     await sessions.end_all(viewer.id)
     await record(viewer, "account.password_change", "user", viewer.id, client=client)
 
 
 async def update_preferences(viewer: Viewer, *, name: str, language: str, timezone: str) -> None:
+    name = without_bidi_controls(name)
     problems = {}
     if language not in LANGUAGES:
         problems["language"] = gettext("Choose a language.")

@@ -24,8 +24,9 @@ from core.auth import SessionAuthMiddleware
 from core.domains import load_domains
 from core.errors import exception_handlers
 from core.i18n import LANGUAGES, ROOT
-from core.middleware import language_middleware, security_headers_hook
+from core.middleware import bounded_ids_middleware, language_middleware, security_headers_hook
 from core.pagecache import page_cache_middleware
+from core.proxies import trusted_proxies_middleware
 from core.settings import get_settings
 from core.templating import create_environment
 
@@ -75,7 +76,9 @@ def create_app(redis_url: str | None = None) -> Litestar:
         route_handlers=_routers(),
         lifespan=[lifespan],
         middleware=[
+            trusted_proxies_middleware(settings.trusted_proxies),
             language_middleware,
+            bounded_ids_middleware,
             page_cache_middleware,
             DefineMiddleware(SessionAuthMiddleware, exclude=["^/static/", "^/healthz", "^/readyz"]),
         ],

@@ -1,4 +1,4 @@
-"""The `hongshan` command: serve, worker, migrate, demo, createuser and i18n."""
+"""The `hongshan` command: serve, worker, migrate, demo, createuser, backup, restore, i18n."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from core import i18n_catalogs
+from core.datafiles import PRIVATE_UMASK
 from core.log import configure_logging
 from core.settings import get_settings
 
@@ -40,6 +41,17 @@ async def _migrate() -> None:
     await migrate()
 
 
+def server_config(app: Any, host: str, port: int) -> Any:
+    """uvicorn's settings. It reads no forwarded headers itself: its `proxy_headers` believes
+    them from any peer its allow-list admits; the app does that against
+    HONGSHAN_TRUSTED_PROXIES instead (core.proxies)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app, host=host, port=port, log_config=None, proxy_headers=False, server_header=False
+    )
+
+
 async def _serve(host: str, port: int, redis_url: str, demo: bool) -> None:
     import uvicorn
 
@@ -51,21 +63,11 @@ async def _serve(host: str, port: int, redis_url: str, demo: bool) -> None:
         from core.demo import load_demo
 
         await load_demo()
-    config = uvicorn.Config(
-        create_app(redis_url),
-        host=host,
-        port=port,
-        log_config=None,
-        proxy_headers=True,
-        server_header=False,
-    )
-    server = uvicorn.Server(config)
-    worker = jobqueue.create_worker(redis_url)
-    worker_task = asyncio.create_task(worker.async_run())
+    server = uvicorn.Server(server_config(create_app(redis_url), host, port))
+    worker_task = asyncio.create_task(jobqueue.run_worker(redis_url))
     try:
         await server.serve()
     finally:
-        await worker.close()
         worker_task.cancel()
         await asyncio.gather(worker_task, return_exceptions=True)
 
@@ -194,6 +196,35 @@ def cmd_createuser(args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def cmd_archive(args: argparse.Namespace) -> int:
+    """`backup PATH` or `restore PATH` (core.backup), with a one-line report."""
+    from pathlib import Path
+
+    from core import backup
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    started = time.perf_counter()
+    operation = backup.backup if args.command == "backup" else backup.restore
+    try:
+        summary = operation(settings, Path(args.path))
+    except backup.BackupError as error:
+        print(error, file=sys.stderr)
+        return 2
+    what = f"the {summary.database} database, {summary.files} uploaded files and the secret key"
+    if args.command == "backup":
+        print(
+            f"Wrote {args.path}: {what}; {summary.size_bytes / 1_048_576:.1f} MiB in "
+            f"{time.perf_counter() - started:.1f} s. Keep it as safe as the secret key."
+        )
+    else:
+        print(
+            f"Restored {what} into {settings.data_dir}. Where HONGSHAN_SECRET_KEY is set, it "
+            "wins over the restored key file: set it to the backed-up site's key."
+        )
+    return 0
+
+
 def cmd_i18n(args: argparse.Namespace) -> int:
     return i18n_catalogs.run(args.action)
 
@@ -235,6 +266,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="prompt for a password (otherwise use `Forgot your password?` to set one)",
     )
+    backup = add("backup", cmd_archive, "write one archive: database, uploads, secret key")
+    backup.add_argument("path", help="the archive to write (.tar.gz)")
+    restore = add("restore", cmd_archive, "restore an archive into an empty database")
+    restore.add_argument("path", help="an archive written by `hongshan backup`")
     i18n = add("i18n", cmd_i18n, "translation catalogs")
     i18n.add_argument("action", choices=i18n_catalogs.ACTIONS)
     from core.feeds import cli as feeds_cli
@@ -244,6 +279,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Everything the commands create (database, mail, uploads, backups, Redis data) is
+    # private to the account that runs the site.
+    os.umask(PRIVATE_UMASK)
     args = build_parser().parse_args(argv)
     return int(args.handler(args) or 0)
 

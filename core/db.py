@@ -17,6 +17,8 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
+from core.datafiles import create_private, private_dir
+
 SQLITE_BUSY_TIMEOUT_S = 30
 _writer_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
 
@@ -42,7 +44,8 @@ def postgres_config(url: str) -> dict[str, object]:
 def create_engine(url: str) -> Engine:
     if url.startswith("sqlite:"):
         path = sqlite_path(url)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
+        create_private(path)
         _enable_wal(path)
         return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
     if url.startswith(("postgres://", "postgresql://")):

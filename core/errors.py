@@ -8,14 +8,22 @@ from urllib.parse import quote
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_401_UNAUTHORIZED, HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import (
+    HTTP_401_UNAUTHORIZED,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
+)
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from core.i18n import current_language, set_language
 from core.middleware import request_language
 
 log = logging.getLogger("hongshan.errors")
 
-PAGE_FOR_STATUS = {403: "errors/403.html", 404: "errors/404.html"}
+PAGE_FOR_STATUS = {403: "errors/403.html", 404: "errors/404.html", 503: "errors/503.html"}
+# Sessions, sign-in limits and the job queue live in Redis; while it restarts, ask for a retry.
+RETRY_AFTER_S = 30
 
 
 def _is_api(request: Request) -> bool:
@@ -57,7 +65,22 @@ def server_error(request: Request, error: Exception) -> Response | Template:
     return _page(request, HTTP_500_INTERNAL_SERVER_ERROR)
 
 
-exception_handlers = {HTTPException: http_error, Exception: server_error}
+def redis_unavailable(request: Request, error: Exception) -> Response | Template:
+    """Redis unreachable: a 503 that says to try again shortly, not an error of ours."""
+    log.warning("redis unavailable", extra={"path": request.url.path, "error": repr(error)})
+    headers = {"Retry-After": str(RETRY_AFTER_S)}
+    if _is_api(request):
+        body = {"status_code": 503, "detail": "Service Unavailable"}
+        return Response(body, status_code=HTTP_503_SERVICE_UNAVAILABLE, headers=headers)
+    return _page(request, HTTP_503_SERVICE_UNAVAILABLE, headers)
+
+
+exception_handlers = {
+    HTTPException: http_error,
+    RedisConnectionError: redis_unavailable,
+    RedisTimeoutError: redis_unavailable,
+    Exception: server_error,
+}
 
 
 class ValidationFailed(Exception):

@@ -5,19 +5,34 @@ Jobs take ids and are idempotent: the database row is the truth, a job is only a
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from typing import Any
 
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
 from arq.worker import Worker
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 
 from core.domains import load_domains
 
+log = logging.getLogger(__name__)
+
 _pool: ArqRedis | None = None
+WORKER_RESTART_S = 2.0
 
 
 def redis_settings(url: str) -> RedisSettings:
-    return RedisSettings.from_dsn(url)
+    settings = RedisSettings.from_dsn(url)
+    # A connection left from before a Redis restart fails once; a quick retry on a fresh one
+    # hides that from the request that happened to pick it.
+    settings.retry = Retry(ExponentialBackoff(cap=0.5, base=0.05), 2)
+    settings.retry_on_error = [RedisConnectionError]
+    return settings
 
 
 async def open_queue(url: str) -> bool:
@@ -70,3 +85,19 @@ def create_worker(url: str, *, burst: bool = False, **overrides: Any) -> Worker:
     }
     options.update(overrides)
     return Worker(**options)
+
+
+async def run_worker(url: str) -> None:
+    """A worker that outlives Redis outages: when Redis drops it, a fresh one starts after a
+    pause, until the task is cancelled (the in-process worker of `hongshan serve`)."""
+    while True:
+        worker = create_worker(url)
+        try:
+            await worker.async_run()
+            return
+        except (RedisError, OSError) as error:
+            log.warning("job worker lost Redis; starting again", extra={"error": repr(error)})
+        finally:
+            with contextlib.suppress(RedisError, OSError):
+                await worker.close()
+        await asyncio.sleep(WORKER_RESTART_S)

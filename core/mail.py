@@ -25,6 +25,7 @@ import aiosmtplib
 from jinja2 import Environment
 
 from core import i18n
+from core.datafiles import private_dir, write_private
 from core.settings import get_settings
 from core.templating import create_environment
 
@@ -121,11 +122,11 @@ class FileTransport:
         self.folder = folder
 
     async def send(self, message: EmailMessage, key: str) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_dir(self.folder)
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in key)
         target = self.folder / f"{safe}.eml"
         partial = target.with_suffix(".eml.part")
-        partial.write_bytes(bytes(message))
+        write_private(partial, bytes(message))
         os.replace(partial, target)
 
 

@@ -6,12 +6,15 @@ from collections.abc import Awaitable, Callable
 from http.cookies import SimpleCookie
 
 from litestar.datastructures import MutableScopeHeaders
+from litestar.exceptions import NotFoundException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from core import i18n
 from core.templating import split_language
 
 COOKIE_MAX_AGE = 365 * 24 * 3600
+# Database ids are signed 64-bit integers (SQLite INTEGER, PostgreSQL BIGINT/SERIAL).
+ID_MIN, ID_MAX = -(2**63), 2**63 - 1
 
 
 def request_language(scope: Scope) -> tuple[str, bool]:
@@ -62,6 +65,19 @@ def language_middleware(app: ASGIApp) -> ASGIApp:
             await send(message)
 
         await app(scope, receive, send_with_cookie)
+
+    return middleware
+
+
+def bounded_ids_middleware(app: ASGIApp) -> ASGIApp:
+    """An `{…:int}` path parameter outside what a database id can hold names nothing: 404 here,
+    for every route, before a query could fail on a number the database cannot store."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        for value in scope.get("path_params", {}).values():
+            if isinstance(value, int) and not ID_MIN <= value <= ID_MAX:
+                raise NotFoundException()
+        await app(scope, receive, send)
 
     return middleware
 

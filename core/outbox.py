@@ -20,6 +20,9 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
 from core import jobqueue, mail
 from core.settings import get_settings
 from core.tables import OutboxMessage, OutboxStatus
@@ -49,7 +52,12 @@ def backoff(attempts: int) -> timedelta:
 async def _trigger(message_id: int) -> None:
     # One pending job per row: while one waits or runs, another trigger is a no-op. The send
     # job keeps no result (core.jobs), so the id is free again as soon as a run ends.
-    await jobqueue.enqueue(SEND_JOB, message_id, job_id=f"outbox:{message_id}")
+    # With Redis unreachable the row stays queued and the sweeper sends it later: the change
+    # the message announces must not fail for want of a trigger.
+    try:
+        await jobqueue.enqueue(SEND_JOB, message_id, job_id=f"outbox:{message_id}")
+    except (RedisConnectionError, RedisTimeoutError) as error:
+        log.warning("outbox trigger deferred to the sweeper", extra={"error": repr(error)})
 
 
 async def queue_mail(

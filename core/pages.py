@@ -23,6 +23,7 @@ from core.errors import ValidationFailed
 from core.i18n import current_language
 from core.sessions import ABSOLUTE_S
 from core.settings import get_settings
+from core.textclean import without_bidi_controls
 from core.uploads import stored_path
 
 if TYPE_CHECKING:
@@ -79,14 +80,19 @@ def client_address(request: Request) -> str:
 
 
 async def form_data(request: Request) -> dict[str, str]:
-    """Single-valued form fields, stripped; multi-valued ones via `form_lists`."""
+    """Single-valued form fields, stripped and without bidi controls (core.textclean);
+    multi-valued ones via `form_lists`."""
     form = await request.form()
-    return {key: str(value).strip() for key, value in form.items() if isinstance(value, str)}
+    return {
+        key: without_bidi_controls(value).strip()
+        for key, value in form.items()
+        if isinstance(value, str)
+    }
 
 
 async def form_lists(request: Request, name: str) -> list[str]:
     form = await request.form()
-    return [str(value) for value in form.getall(name, []) if isinstance(value, str)]
+    return [without_bidi_controls(v) for v in form.getall(name, []) if isinstance(v, str)]
 
 
 async def uploaded_file(request: Request, name: str) -> bytes | None:

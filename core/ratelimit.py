@@ -22,6 +22,15 @@ async def hit(scope: str, subject: str, window_s: int) -> int:
     return int(count)
 
 
+async def hit_all(attempts: list[tuple[str, str, int]]) -> None:
+    """Count one attempt under several (scope, subject, window) at once, in one round trip."""
+    pipe = jobqueue.redis().pipeline(transaction=True)
+    for scope, subject, window_s in attempts:
+        pipe.incr(_key(scope, subject))
+        pipe.expire(_key(scope, subject), window_s, nx=True)
+    await pipe.execute()
+
+
 async def count(scope: str, subject: str) -> int:
     value = await jobqueue.redis().get(_key(scope, subject))
     return int(value or 0)

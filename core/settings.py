@@ -10,7 +10,11 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from core.datafiles import private_dir
+from core.proxies import Network, parse_networks
+
 PREFIX = "HONGSHAN_"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - the name of the file under the data directory
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,8 @@ class Settings:
     base_url: str
     feed_allow_private: bool
     allowed_hosts: tuple[str, ...]
+    # Reverse proxies whose X-Forwarded-For/-Proto are believed; none by default.
+    trusted_proxies: tuple[Network, ...]
     log_level: str
     log_format: str  # "text" (readable lines), "json", or "" (text on a terminal, else json)
     demo: bool
@@ -61,11 +67,11 @@ def _secret_key(data_dir: Path) -> str:
     configured = _env("SECRET_KEY")
     if configured:
         return configured
-    path = data_dir / "secret_key"
+    path = data_dir / SECRET_KEY_FILE
     if path.exists():
         return path.read_text().strip()
     key = secrets.token_urlsafe(48)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
@@ -76,7 +82,7 @@ def _secret_key(data_dir: Path) -> str:
 def get_settings() -> Settings:
     load_dotenv(override=False)
     data_dir = Path(_env("DATA_DIR", "./var")).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     base_url = _env("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
     hosts = _env("ALLOWED_HOSTS", "*")
     return Settings(
@@ -90,6 +96,7 @@ def get_settings() -> Settings:
         base_url=base_url,
         feed_allow_private=_flag("FEED_ALLOW_PRIVATE"),
         allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),
+        trusted_proxies=parse_networks(_env("TRUSTED_PROXIES", "")),
         log_level=_env("LOG_LEVEL", "INFO").upper(),
         log_format=_env("LOG_FORMAT", "").lower(),
         demo=_flag("DEMO"),

@@ -1,5 +1,11 @@
 """Tables as files people open in Excel: CSV with a byte-order mark, and XLSX sheets with a
-bold, frozen header row with filters, real dates and columns as wide as their content."""
+bold, frozen header row with filters, real dates and columns as wide as their content.
+
+Text loses invisible bidi controls, and text that a spreadsheet program would take for a
+formula (it starts with = + - @, a tab or a carriage return) is written with a leading
+apostrophe, so a name such as `=HYPERLINK("http://…")` stays text in every export. Numbers
+and dates stay real cells.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.textclean import without_bidi_controls
+
 Cell = str | int | float | date | datetime | None
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -23,6 +31,8 @@ COLUMN_WIDTH_MAX = 60
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 DATE_FORMAT = "yyyy-mm-dd"
 HEADER_FILL = "F6F3EE"
+# OWASP's list of first characters that make Excel, LibreOffice or Sheets evaluate a cell.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,15 @@ def download(kind: str, stem: str, sheet: Sheet) -> Download:
     return Download(f"{stem}.csv", CSV_TYPE, csv_bytes(sheet))
 
 
+def neutralised(value: Cell) -> Cell:
+    """Text loses bidi controls (core.textclean) and, when it would start a formula, gains a
+    leading apostrophe; anything else is unchanged."""
+    if not isinstance(value, str):
+        return value
+    value = without_bidi_controls(value)
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
 # --- CSV -------------------------------------------------------------------------------------
 
 
@@ -59,14 +78,14 @@ def csv_text(value: Cell) -> str:
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return str(neutralised(value))
 
 
 def csv_bytes(sheet: Sheet) -> bytes:
     """UTF-8 with a byte-order mark, so Excel reads Cyrillic and Chinese correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(sheet.header)
+    writer.writerow([csv_text(title) for title in sheet.header])
     for row in sheet.rows:
         writer.writerow([csv_text(cell) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -88,7 +107,8 @@ def display_width(value: Cell) -> int:
 
 def sheet_title(title: str, taken: set[str]) -> str:
     """A name Excel accepts and no other sheet in the book has yet (it is added to `taken`)."""
-    name = "".join(ch for ch in title if ch not in "[]:*?/\\")[:SHEET_NAME_LIMIT] or "Sheet1"
+    cleaned = without_bidi_controls(title)
+    name = "".join(ch for ch in cleaned if ch not in "[]:*?/\\")[:SHEET_NAME_LIMIT] or "Sheet1"
     base, number = name, 2
     while name in taken:
         suffix = f" {number}"
@@ -118,9 +138,9 @@ def xlsx_bytes(sheets: list[Sheet]) -> bytes:
     fill = PatternFill("solid", start_color=HEADER_FILL)
     for spec in sheets:
         sheet = book.create_sheet(sheet_title(spec.title, taken))
-        sheet.append(spec.header)
+        sheet.append([neutralised(title) for title in spec.header])
         for row in spec.rows:
-            sheet.append(row)
+            sheet.append([neutralised(cell) for cell in row])
         for cell in sheet[1]:
             cell.font = bold
             cell.fill = fill

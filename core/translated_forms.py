@@ -7,6 +7,7 @@ from typing import Any
 
 from core.content import Translated
 from core.i18n import LANGUAGES, gettext
+from core.textclean import without_bidi_controls
 
 
 def source_language(data: dict[str, str], errors: dict[str, str]) -> str:
@@ -21,7 +22,8 @@ def source_language(data: dict[str, str], errors: dict[str, str]) -> str:
 def translated(data: dict[str, str], field: str, source: str) -> Translated:
     """The four `<field>_<lang>` inputs of a form as one translated value."""
     return Translated(
-        source=source, text={lang: data.get(f"{field}_{lang}", "") for lang in LANGUAGES}
+        source=source,
+        text={lang: without_bidi_controls(data.get(f"{field}_{lang}", "")) for lang in LANGUAGES},
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+from core.datafiles import private_dir, write_private
 from core.i18n import gettext
 from core.settings import get_settings
 
@@ -32,9 +33,8 @@ def image_kind(content: bytes) -> str | None:
 
 
 def folder(name: str) -> Path:
-    path = get_settings().data_dir / "uploads" / name
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    private_dir(get_settings().data_dir / "uploads")
+    return private_dir(get_settings().data_dir / "uploads" / name)
 
 
 def store_image(
@@ -49,7 +49,7 @@ def store_image(
     if kind is None:
         raise UploadRefused(gettext("Upload a PNG, JPEG or WebP image."))
     name = f"{prefix}-{secrets.token_hex(8)}.{kind}"
-    (folder(folder_name) / name).write_bytes(content)
+    write_private(folder(folder_name) / name, content)
     return name
 
 

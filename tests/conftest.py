@@ -134,30 +134,11 @@ def app(redis_url: str):
 
 @pytest.fixture
 async def client(app) -> AsyncIterator[httpx.AsyncClient]:
-    """HTTP through the app's lifespan, on the test's own event loop.
+    """HTTP through the app's lifespan, on the test's own event loop (tests/support/asgi.py)."""
+    from tests.support.asgi import asgi_client
 
-    Litestar's AsyncTestClient runs the app on a second loop in a portal thread; the app's
-    Redis and PostgreSQL pools are bound to one loop, and tests also use them directly, so
-    the app is driven here with httpx's ASGI transport inside `app.lifespan()` instead.
-    """
-    started, stopping = asyncio.Event(), asyncio.Event()
-
-    async def hold_lifespan() -> None:
-        # One task enters and leaves the lifespan (its cancel scopes demand it).
-        async with app.lifespan():
-            started.set()
-            await stopping.wait()
-
-    lifespan = asyncio.create_task(hold_lifespan())
-    await started.wait()
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app, client=("203.0.113.7", 50000)),
-        base_url="http://testserver.local",
-        follow_redirects=True,
-    ) as test_client:
+    async with asgi_client(app, ("203.0.113.7", 50000)) as test_client:
         yield test_client
-    stopping.set()
-    await lifespan
 
 
 @pytest.fixture

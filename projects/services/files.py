@@ -19,6 +19,7 @@ from typing import Any
 
 from core.access import Viewer, require
 from core.audit import record
+from core.datafiles import write_private
 from core.errors import ValidationFailed
 from core.i18n import gettext
 from core.uploads import UploadRefused, folder, image_kind, stored_path
@@ -172,7 +173,7 @@ def stage(checked: list[CheckedFile]) -> list[StagedFile]:
     try:
         for item in checked:
             stored = f"{secrets.token_hex(16)}.{item.extension}"
-            (target / stored).write_bytes(item.content)
+            write_private(target / stored, item.content)
             staged.append(StagedFile(item, stored))
     except OSError:
         discard(staged)

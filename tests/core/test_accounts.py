@@ -1,6 +1,7 @@
 """Signing in and out, sessions, rate limits, CSRF and security headers."""
 
 from core import passwords
+from core.tables import User
 from tests.factories import PASSWORD, make_user, post_form, sign_in
 
 
@@ -106,3 +107,9 @@ def test_passwords_are_hashed_with_argon2id_and_common_ones_refused() -> None:
     assert passwords.password_problem("short") is not None
     assert passwords.password_problem("jane.doe-2026-secret", "jane.doe@example.org") is not None
     assert passwords.password_problem("violet-steppe-apricot") is None
+
+
+async def test_an_account_name_keeps_no_bidi_controls() -> None:
+    user = await make_user(name="Timur \u202etxt.exe\u2069")
+    row = await User.select(User.name).where(User.id == user["id"]).first()
+    assert row["name"] == "Timur txt.exe"

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import email
 import json
 import re
 import struct
 import zlib
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
-from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +17,7 @@ from core import jobqueue
 from core.settings import get_settings
 from core.tables import AccountToken, AuditEntry, Membership, Organization, OutboxMessage, User
 from tests.factories import PASSWORD, make_organization, make_user, post_form, sign_in
+from tests.support.mailbox import link_path, mail_to, mails
 
 NEW_PASSWORD = "saxaul-tulip-caravan-42"
 
@@ -75,27 +73,6 @@ async def sign_in_as_admin(client: httpx.AsyncClient) -> dict[str, Any]:
     admin = await make_user("admin", email="admin@example.org")
     await sign_in(client, admin)
     return admin
-
-
-def mails(mail_dir: Path) -> list[EmailMessage]:
-    found = []
-    for path in sorted(mail_dir.glob("*.eml")):
-        found.append(email.message_from_bytes(path.read_bytes(), policy=default_policy))
-    return found
-
-
-def mail_to(mail_dir: Path, recipient: str) -> EmailMessage:
-    matching = [m for m in mails(mail_dir) if m["To"] == recipient]
-    assert len(matching) == 1, [m["To"] for m in mails(mail_dir)]
-    return matching[0]
-
-
-def link_path(message: EmailMessage, kind: str) -> str:
-    """The site path of the accept/reset link in the plain-text part."""
-    text = message.get_body(preferencelist=("plain",)).get_content()
-    found = re.search(rf"http://testserver\.local(/\w\w/account/{kind}/[\w-]+)", text)
-    assert found, text
-    return found.group(1)
 
 
 # --- creating organizations -----------------------------------------------------------------
@@ -563,3 +540,22 @@ async def test_an_expired_reset_link_is_refused(client, run_jobs, mail_dir) -> N
     assert refused.status_code == 400
     assert "hongshan_session" not in client.cookies
     await sign_in(client, user)  # the old password still works
+
+
+# --- names that display differently from what they hold --------------------------------------
+
+
+async def test_bidi_controls_are_dropped_from_organization_and_people_names(client) -> None:
+    admin = await sign_in_as_admin(client)
+    spoofed = "Bishkek \u202eertneC\u202c Innovation\u2066\u200f"
+    await post_form(client, "/en/manage/organizations/new", organization_form(name_en=spoofed))
+    row = await Organization.select().where(Organization.slug == "bishkek-innovation").first()
+    assert json_value(row["name"])["text"]["en"] == "Bishkek ertneC Innovation"
+
+    await post_form(
+        client,
+        "/en/account/preferences",
+        {"name": "Nurlan \u202eevil\u202c", "language": "en", "timezone": "Asia/Almaty"},
+    )
+    user = await User.select(User.name).where(User.id == admin["id"]).first()
+    assert user["name"] == "Nurlan evil"

@@ -299,3 +299,15 @@ async def test_reports_awaiting_review_do_not_move_the_accepted_figures() -> Non
     assert [p.value for p in portfolio.over_time(portfolio.accepted(data), "papers")] == [2.0]
     counted = await ProgressReport.count()
     assert counted == 2
+
+
+async def test_a_project_named_like_a_formula_is_exported_as_text(client) -> None:
+    hostile = '=HYPERLINK("http://evil.example/","Open")'
+    lab = await make_project(slug="formula-lab", name=Translated.of("en", en=hostile).dump())
+    await received_report(lab, "2025-Q4", {"papers": 3})
+    await signed_in_admin(client)
+
+    response = await client.get(EXPORT)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cell = sheet.cell(2, 1)
+    assert cell.data_type == "s" and cell.value == "'" + hostile
