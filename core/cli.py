@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import signal
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -58,11 +59,7 @@ async def _serve(host: str, port: int, redis_url: str, demo: bool) -> None:
     from core import jobqueue
     from core.app import create_app
 
-    await _migrate()
-    if demo:
-        from core.demo import load_demo
-
-        await load_demo()
+    await _prepare(demo)
     server = uvicorn.Server(server_config(create_app(redis_url), host, port))
     worker_task = asyncio.create_task(jobqueue.run_worker(redis_url))
     try:
@@ -70,6 +67,41 @@ async def _serve(host: str, port: int, redis_url: str, demo: bool) -> None:
     finally:
         worker_task.cancel()
         await asyncio.gather(worker_task, return_exceptions=True)
+
+
+def _serve_processes(args: argparse.Namespace, redis_url: str) -> None:
+    """Several web processes on one socket (uvicorn's supervisor restarts any that dies), the
+    embedded Redis and one job worker process shared by all of them."""
+    import uvicorn
+
+    asyncio.run(_prepare(args.demo))
+    os.environ["HONGSHAN_REDIS_URL"] = redis_url  # the web processes and the worker inherit it
+    get_settings.cache_clear()
+    worker = subprocess.Popen([sys.executable, "-m", "core.cli", "worker"])
+    try:
+        uvicorn.run(
+            "core.app:create_app",
+            factory=True,
+            workers=args.workers,
+            host=args.host,
+            port=args.port,
+            log_config=None,
+            proxy_headers=False,
+            server_header=False,
+            # A busy machine can take longer than uvicorn's 5 s to start a process.
+            timeout_worker_healthcheck=60,
+        )
+    finally:
+        worker.terminate()
+        worker.wait(timeout=15)
+
+
+async def _prepare(demo: bool) -> None:
+    await _migrate()
+    if demo:
+        from core.demo import load_demo
+
+        await load_demo()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -90,7 +122,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         },
     )
     try:
-        asyncio.run(_serve(args.host, args.port, redis_url, args.demo))
+        if args.workers > 1:
+            _serve_processes(args, redis_url)
+        else:
+            asyncio.run(_serve(args.host, args.port, redis_url, args.demo))
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
@@ -249,6 +284,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--demo", action="store_true", help="load demo content once")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="web processes (default: the machine's cores); 1 runs the job worker in-process",
+    )
     add("worker", cmd_worker, "run a standalone job worker")
     add("migrate", cmd_migrate, "apply database migrations")
     add("demo", cmd_demo, "load demo content (once)")
