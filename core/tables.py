@@ -13,6 +13,7 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
+from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -83,8 +84,13 @@ class AccountToken(Table, tablename="account_token"):
 
 
 class AuditEntry(Table, tablename="audit_entry"):
+    """What was done. The actor's name and address are copied in, so the record outlives
+    the account: deleting a user empties `actor` and keeps the entry."""
+
     at = Timestamptz(default=TimestamptzNow(), index=True)
-    actor = ForeignKey(User, null=True, index=True)
+    actor = ForeignKey(User, null=True, index=True, on_delete=OnDelete.set_null)
+    actor_name = Varchar(length=200, default="")
+    actor_email = Varchar(length=254, default="", index=True)
     action = Varchar(length=60)
     object_type = Varchar(length=60, index=True)
     object_id = Varchar(length=60, default="")
