@@ -14,6 +14,7 @@ from core.audit import changed_fields, record
 from core.db import write_transaction
 from core.errors import ValidationFailed
 from core.feeds.guard import check_url
+from core.feeds.language import AUTO
 from core.feeds.reasons import FeedError
 from core.feeds.sync import utcnow
 from core.i18n import LANGUAGES, gettext, lazy_gettext
@@ -239,7 +240,7 @@ def clean(
             else:
                 errors["url"] = gettext("Enter a web address starting with http:// or https://.")
     language = data.get("language", "")
-    if language not in LANGUAGES:
+    if language != AUTO and language not in LANGUAGES:
         errors["language"] = gettext("Choose a language.")
     values = {
         "organization": organization_id,
@@ -291,6 +292,9 @@ async def update(
     if errors:
         raise ValidationFailed(errors)
     changes: dict[str, Any] = dict(values)
+    if values["url"] != current["url"] or values["language"] == AUTO != current["language"]:
+        # Read the whole feed again: a new address, or languages to detect on every item.
+        changes.update(etag="", last_modified="", next_attempt_at=utcnow())
     if values["url"] != current["url"]:
         changes.update(
             kind="",
@@ -314,7 +318,7 @@ async def update(
             await FeedItem.update({FeedItem.organization: values["organization"]}).where(
                 FeedItem.source == current["id"]
             )
-        if values["language"] != current["language"]:
+        if values["language"] not in (current["language"], AUTO):
             await FeedItem.update({FeedItem.language: values["language"]}).where(
                 FeedItem.source == current["id"]
             )
