@@ -136,8 +136,9 @@ class FeedSource(Table, tablename="feed_source"):
     """A partner's news or calendar feed, and the health of its fetching (core.feeds.sync)."""
 
     organization = ForeignKey(Organization, index=True)
-    url = Varchar(length=2000)
-    language = Varchar(length=2, default="en")  # language the partner writes the feed in
+    url = Varchar(length=2000)  # never with a user or password in it (see core.feeds.credentials)
+    credentials = Varchar(length=500, default="", secret=True)  # "user:password" or ""
+    language = Varchar(length=2, default="en")  # the feed's language; "" reads it from the feed
     kind = Varchar(length=10, default="")  # FeedKind; empty until the first successful fetch
     title = Varchar(length=300, default="")  # the feed's own title
     enabled = Boolean(default=True, index=True)

@@ -20,8 +20,10 @@ import httpx
 
 from core import jobqueue
 from core.db import write_transaction
+from core.feeds.credentials import basic_auth
 from core.feeds.fetch import Fetched, fetch, open_client
 from core.feeds.language import item_language, organization_language
+from core.feeds.moves import follow_permanent_move
 from core.feeds.parse import ParsedFeed, ParsedItem, detect_and_parse
 from core.feeds.policy import DEFAULT_POLICY, FeedPolicy
 from core.feeds.reasons import PERMANENT, FeedError
@@ -290,6 +292,8 @@ async def _record_success(
         changes[FeedSource.title] = xml_safe(parsed.title)[:300]
         changes[FeedSource.last_items_found] = len(parsed.items)
     await FeedSource.update(changes).where(FeedSource.id == source["id"])
+    if fetched.moved_to:
+        await follow_permanent_move(source, fetched.moved_to)
     log.info(
         "feed fetched",
         extra={
@@ -364,6 +368,7 @@ async def _attempt(
             last_modified=source["last_modified"],
             policy=policy,
             client=client,
+            auth=basic_auth(source["credentials"]),
         )
         if fetched.not_modified:
             return await _record_success(source, fetched, None, 0, 0, now, policy)
