@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
@@ -37,11 +37,36 @@ def _page(request: Request, status: int, headers: dict[str, str] | None = None) 
     )
 
 
+def _same_site_path(url: str, request: Request) -> str:
+    """The path (and query) of `url` when it is a page of this site, else ""."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    if parts.netloc and parts.netloc != request.url.netloc:
+        return ""
+    if not parts.path.startswith("/") or parts.path.startswith(("//", "/\\")):
+        return ""
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def return_target(request: Request) -> str:
+    """Where to come back to after signing in: the page itself for a GET; for a form sent
+    while signed out (a session that expired, say), the page the form was on — the URL the
+    form posts to may answer only POST."""
+    if request.method in ("GET", "HEAD"):
+        return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return _same_site_path(request.headers.get("referer", ""), request)
+
+
 def http_error(request: Request, error: HTTPException) -> Response | Template | Redirect:
     if error.status_code == HTTP_401_UNAUTHORIZED and not _is_api(request):
         set_language(request_language(request.scope)[0])
-        target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
-        return Redirect(f"/{current_language()}/account/login?next={target}", status_code=303)
+        login = f"/{current_language()}/account/login"
+        target = return_target(request)
+        if not target:
+            return Redirect(login, status_code=303)
+        return Redirect(f"{login}?next={quote(target)}", status_code=303)
     if _is_api(request):
         body = {"status_code": error.status_code, "detail": error.detail}
         if error.extra:
