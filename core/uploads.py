@@ -37,10 +37,8 @@ def folder(name: str) -> Path:
     return path
 
 
-def store_image(
-    content: bytes, folder_name: str, prefix: str, max_bytes: int = MAX_LOGO_BYTES
-) -> str:
-    """Save an image under a fresh random name and return that name."""
+def check_image(content: bytes, max_bytes: int = MAX_LOGO_BYTES) -> str:
+    """The image's kind ("png", "jpg", "webp"); UploadRefused says why it is not accepted."""
     if len(content) > max_bytes:
         raise UploadRefused(
             gettext("The file is too large (at most %(size)s).", size=f"{max_bytes // 1024} KB")
@@ -48,9 +46,23 @@ def store_image(
     kind = image_kind(content)
     if kind is None:
         raise UploadRefused(gettext("Upload a PNG, JPEG or WebP image."))
+    return kind
+
+
+def store_image(
+    content: bytes, folder_name: str, prefix: str, max_bytes: int = MAX_LOGO_BYTES
+) -> str:
+    """Save an image under a fresh random name and return that name."""
+    kind = check_image(content, max_bytes)
     name = f"{prefix}-{secrets.token_hex(8)}.{kind}"
     (folder(folder_name) / name).write_bytes(content)
     return name
+
+
+def remove(folder_name: str, name: str) -> None:
+    path = stored_path(folder_name, name)
+    if path is not None:
+        path.unlink(missing_ok=True)
 
 
 def stored_path(folder_name: str, name: str) -> Path | None:

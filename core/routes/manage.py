@@ -93,7 +93,7 @@ async def organization_new() -> Template:
         ORGANIZATION_FORM,
         values={
             "source_language": "zh",
-            "timezone": "Asia/Urumqi",
+            "timezone": accounts.BUREAU_ZONE,
             "kind": "partner_city",
             "is_public": "on",
         },
