@@ -26,6 +26,7 @@ from core.i18n import LANGUAGES, ROOT
 from core.middleware import language_middleware, security_headers_hook
 from core.settings import get_settings
 from core.templating import create_environment
+from core.uploads import MAX_FORM_BYTES
 
 STATIC_DIR = ROOT / "static"
 
@@ -99,4 +100,5 @@ def create_app(redis_url: str | None = None) -> Litestar:
             render_plugins=[JsonRenderPlugin()],
         ),
         logging_config=None,
+        request_max_body_size=MAX_FORM_BYTES,
     )

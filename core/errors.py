@@ -8,18 +8,29 @@ from urllib.parse import quote, urlsplit
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_401_UNAUTHORIZED, HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import (
+    HTTP_401_UNAUTHORIZED,
+    HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+)
 
-from core.i18n import current_language, set_language
+from core.i18n import current_language, format_size, set_language
 from core.middleware import request_language
 
 log = logging.getLogger("hongshan.errors")
 
-PAGE_FOR_STATUS = {403: "errors/403.html", 404: "errors/404.html"}
+PAGE_FOR_STATUS = {403: "errors/403.html", 404: "errors/404.html", 413: "errors/413.html"}
 
 
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
+
+
+def _body_limit(request: Request) -> int | None:
+    """The most this request's route accepts, in bytes (None: no route, or no limit)."""
+    handler = request.scope.get("route_handler")
+    resolve = getattr(handler, "resolve_request_max_body_size", None)
+    return resolve() if resolve else None
 
 
 def _page(request: Request, status: int, headers: dict[str, str] | None = None) -> Template:
@@ -28,9 +39,14 @@ def _page(request: Request, status: int, headers: dict[str, str] | None = None) 
     template = PAGE_FOR_STATUS.get(
         status, "errors/500.html" if status >= 500 else "errors/4xx.html"
     )
+    limit = _body_limit(request) if status == HTTP_413_REQUEST_ENTITY_TOO_LARGE else None
     return Template(
         template,
-        context={"status": status},
+        context={
+            "status": status,
+            "limit": format_size(limit) if limit else "",
+            "back": _same_site_path(request.headers.get("referer", ""), request) if limit else "",
+        },
         status_code=status,
         media_type=MediaType.HTML,
         headers=headers,

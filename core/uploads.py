@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from core.i18n import gettext
+from core.i18n import format_size, gettext
 from core.settings import get_settings
 
 # Magic numbers of the image formats we accept. SVG is refused: it can carry scripts.
@@ -14,6 +14,8 @@ _IMAGE_SIGNATURES = {
     b"\xff\xd8\xff": "jpg",
 }
 MAX_LOGO_BYTES = 1024 * 1024
+# What a request may carry unless its route allows more (larger bodies are refused unread).
+MAX_FORM_BYTES = 10 * 1024 * 1024
 
 
 class UploadRefused(Exception):
@@ -29,6 +31,24 @@ def image_kind(content: bytes) -> str | None:
     if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
         return "webp"
     return None
+
+
+def limit_attributes(max_each: int, max_total: int) -> dict[str, str]:
+    """Attributes of a file input that let static/uploads.js refuse, before anything is
+    sent, a file or a set of files the server would refuse: the form stays as it is."""
+    return {
+        "data-max-bytes": str(max_each),
+        "data-max-total-bytes": str(max_total),
+        "data-too-large": gettext(
+            "A file you chose is larger than %(size)s. Choose a smaller one; nothing was sent.",
+            size=format_size(max_each),
+        ),
+        "data-too-large-total": gettext(
+            "The files you chose come to more than %(size)s in all. Attach fewer at a time; "
+            "nothing was sent.",
+            size=format_size(max_total),
+        ),
+    }
 
 
 def folder(name: str) -> Path:
