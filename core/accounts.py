@@ -184,6 +184,7 @@ async def invite(
             "link": f"/{language}/account/accept/{token}",
             "valid_days": INVITE_VALID.days,
         },
+        secret_keys=("link",),
     )
     await record(
         actor,
@@ -273,6 +274,7 @@ async def request_password_reset(email: str, client: str) -> None:
             "link": f"/{user['language']}/account/reset/{token}",
             "valid_minutes": 60,
         },
+        secret_keys=("link",),
     )
 
 

@@ -114,6 +114,8 @@ class OutboxMessage(Table, tablename="outbox_message"):
     language = Varchar(length=2)
     template = Varchar(length=80)
     context = JSON()
+    # Context keys holding credentials (links with tokens, codes): emptied once sent.
+    secret_keys = Varchar(length=300, default="")
     subject = Text(default="")
     status = Varchar(length=10, choices=OutboxStatus, default=OutboxStatus.queued.value, index=True)
     attempts = Integer(default=0)
