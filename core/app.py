@@ -29,6 +29,7 @@ from core.pagecache import page_cache_middleware
 from core.proxies import trusted_proxies_middleware
 from core.settings import get_settings
 from core.templating import create_environment
+from core.uploads import MAX_FORM_BYTES
 
 STATIC_DIR = ROOT / "static"
 
@@ -106,4 +107,5 @@ def create_app(redis_url: str | None = None) -> Litestar:
             render_plugins=[JsonRenderPlugin()],
         ),
         logging_config=None,
+        request_max_body_size=MAX_FORM_BYTES,
     )

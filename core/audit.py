@@ -7,7 +7,7 @@ from typing import Any
 
 from core.access import Viewer
 from core.content import Translated
-from core.tables import AuditEntry
+from core.tables import AuditEntry, User
 
 # Never copied into the log, whatever table they come from.
 _SECRET_FIELDS = frozenset({"password_hash", "token_hash", "passport_number", "date_of_birth"})
@@ -27,6 +27,16 @@ def changed_fields(
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
+async def _actor_text(actor: Viewer | None) -> tuple[str, str]:
+    """The name and address kept with the entry, so it still says who once the account is gone."""
+    if actor is None or not actor.id:  # the system, or the command line
+        return "", ""
+    if actor.email:
+        return actor.name, actor.email
+    row = await User.select(User.name, User.email).where(User.id == actor.id).first()
+    return (row["name"], row["email"]) if row else (actor.name, "")
+
+
 async def record(
     actor: Viewer | None,
     action: str,
@@ -37,9 +47,12 @@ async def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
+    actor_name, actor_email = await _actor_text(actor)
     await AuditEntry.insert(
         AuditEntry(
             actor=actor.id if actor and actor.id else None,
+            actor_name=actor_name[:200],
+            actor_email=actor_email[:254],
             action=action,
             object_type=object_type,
             object_id=str(object_id),

@@ -165,6 +165,13 @@ def format_number(value: float | int) -> str:
     return babel_numbers.format_decimal(value, locale=locale(current_language()))
 
 
+def format_size(size: int) -> str:
+    """A size in bytes as people read it: "20 MB", "9,5 MB" in Russian."""
+    megabytes = size / (1024 * 1024)
+    number = babel_numbers.format_decimal(megabytes, "#,##0.#", locale=locale(current_language()))
+    return f"{number} MB"
+
+
 def format_percent(value: float) -> str:
     return babel_numbers.format_percent(value, locale=locale(current_language()))
 

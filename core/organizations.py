@@ -17,7 +17,7 @@ from core.i18n import current_language, gettext, lazy_gettext
 from core.paging import Page, order, paginate
 from core.tables import Organization, OrganizationKind
 from core.translated_forms import row_form_values, source_language, translated
-from core.uploads import UploadRefused, store_image
+from core.uploads import UploadRefused, check_image, remove, store_image
 
 # Partner countries first, in the order the bureau lists them.
 PARTNER_COUNTRIES = ("CN", "KZ", "UZ", "KG", "TJ", "TM")
@@ -26,6 +26,7 @@ NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL_PATTERN = re.compile(r"^https?://[^\s/$.?#].[^\s]*$", re.IGNORECASE)
 WEBSITE_MAX = 300  # the column's length: PostgreSQL refuses anything longer
+LOGOS = "logos"  # the uploads folder of organization logos
 
 KIND_LABELS = {
     OrganizationKind.partner_city: lazy_gettext("Partner city"),
@@ -127,14 +128,19 @@ async def create(
 ) -> str:
     require(actor, "organization.create")
     values, errors = clean(data)
-    values["logo"] = _logo(logo, values["slug"], errors)
+    _check_logo(logo, errors)
     if errors:
         raise ValidationFailed(errors)
     async with write_transaction():
         if await Organization.exists().where(Organization.slug == values["slug"]):
             raise ValidationFailed({"slug": gettext("This short name is already taken.")})
+        values["logo"] = _store_logo(logo, values["slug"])
         organization = Organization(**values)
-        await organization.save()
+        try:
+            await organization.save()
+        except BaseException:
+            remove(LOGOS, values["logo"])
+            raise
     await record(
         actor, "organization.create", "organization", organization.id, client=client, after=values
     )
@@ -152,7 +158,7 @@ async def update(
     if not actor.is_admin:
         data = {**data, **{f: _form_value(current, f) for f in ADMIN_ONLY_FIELDS}}
     values, errors = clean(data)
-    values["logo"] = _logo(logo, values["slug"], errors) or current["logo"]
+    _check_logo(logo, errors)
     if errors:
         raise ValidationFailed(errors)
     async with write_transaction():
@@ -161,7 +167,13 @@ async def update(
         )
         if taken:
             raise ValidationFailed({"slug": gettext("This short name is already taken.")})
-        await Organization.update(values).where(Organization.id == current["id"])
+        values["logo"] = _store_logo(logo, values["slug"]) or current["logo"]
+        try:
+            await Organization.update(values).where(Organization.id == current["id"])
+        except BaseException:
+            if values["logo"] != current["logo"]:
+                remove(LOGOS, values["logo"])
+            raise
     await record_changes(
         actor,
         "organization.update",
@@ -203,11 +215,11 @@ def _comparable(row: dict[str, Any]) -> dict[str, Any]:
     return {k: (Translated.load(v).dump() if k in ("name", "city") else v) for k, v in row.items()}
 
 
-def _logo(content: bytes | None, slug: str, errors: dict[str, str]) -> str:
+def _check_logo(content: bytes | None, errors: dict[str, str]) -> None:
     if not content:
-        return ""
+        return
     try:
-        return store_image(content, "logos", slug or "logo")
+        check_image(content)
     except UploadRefused as refusal:
         errors["logo"] = refusal.message
         return ""
@@ -229,3 +241,8 @@ def country_choices() -> dict[str, list[tuple[str, str]]]:
         "partners": [(code, names.get(code, code)) for code in PARTNER_COUNTRIES],
         "others": sorted(others, key=lambda pair: pair[1].casefold()),
     }
+
+
+def _store_logo(content: bytes | None, slug: str) -> str:
+    """Written only once everything else was accepted: a refused form leaves no file."""
+    return store_image(content, LOGOS, slug or "logo") if content else ""

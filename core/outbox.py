@@ -9,6 +9,10 @@ The row is the only schedule: a job is just a trigger, and the sweeper (a cron j
 minute) triggers whatever is due — retries whose backoff has passed, rows whose job was lost,
 and sends whose worker died (lease expired). So retries wait for the next sweep after their
 backoff, and no deferred job in Redis can disagree with the row.
+
+Links with tokens (setting a password, answering an invitation, managing a registration)
+are credentials: the context keys that hold them are named when the row is written and
+emptied once the message is sent. Staff keep the recipient, subject, template and the rest.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -61,9 +66,16 @@ async def _trigger(message_id: int) -> None:
 
 
 async def queue_mail(
-    *, key: str, recipient: str, language: str, template: str, context: dict[str, Any]
+    *,
+    key: str,
+    recipient: str,
+    language: str,
+    template: str,
+    context: dict[str, Any],
+    secret_keys: Sequence[str] = (),
 ) -> int:
     """Store a message once per `key` and trigger its sending. Returns the row id.
+    `secret_keys`: the context keys holding credentials, emptied once the message is sent.
 
     Called inside a transaction, the job may run before the row is committed and find
     nothing; the sweeper then sends it within a minute.
@@ -76,6 +88,7 @@ async def queue_mail(
                 language=language,
                 template=template,
                 context=context,
+                secret_keys=" ".join(secret_keys),
             )
         )
         .on_conflict(target=OutboxMessage.idempotency_key, action="DO NOTHING")
@@ -169,6 +182,7 @@ async def _claim_and_deliver(message_id: int) -> str:
         row,
         {
             OutboxMessage.status: OutboxStatus.sent.value,
+            OutboxMessage.context: without_secrets(context, row["secret_keys"]),
             OutboxMessage.subject: rendered.subject,
             OutboxMessage.sent_at: datetime.now(UTC),
             OutboxMessage.next_attempt_at: None,
@@ -177,6 +191,12 @@ async def _claim_and_deliver(message_id: int) -> str:
     )
     log.info("mail sent", extra={"outbox_id": message_id, "template": row["template"]})
     return OutboxStatus.sent.value
+
+
+def without_secrets(context: dict[str, Any], secret_keys: str) -> dict[str, Any]:
+    """The context as kept after sending: credentials emptied, everything else as it was."""
+    secret = set(secret_keys.split())
+    return {key: ("" if key in secret else value) for key, value in context.items()}
 
 
 async def _finish(row: dict[str, Any], changes: dict[Any, Any]) -> None:

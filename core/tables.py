@@ -13,6 +13,7 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
+from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -83,8 +84,13 @@ class AccountToken(Table, tablename="account_token"):
 
 
 class AuditEntry(Table, tablename="audit_entry"):
+    """What was done. The actor's name and address are copied in, so the record outlives
+    the account: deleting a user empties `actor` and keeps the entry."""
+
     at = Timestamptz(default=TimestamptzNow(), index=True)
-    actor = ForeignKey(User, null=True, index=True)
+    actor = ForeignKey(User, null=True, index=True, on_delete=OnDelete.set_null)
+    actor_name = Varchar(length=200, default="")
+    actor_email = Varchar(length=254, default="", index=True)
     action = Varchar(length=60)
     object_type = Varchar(length=60, index=True)
     object_id = Varchar(length=60, default="")
@@ -108,6 +114,8 @@ class OutboxMessage(Table, tablename="outbox_message"):
     language = Varchar(length=2)
     template = Varchar(length=80)
     context = JSON()
+    # Context keys holding credentials (links with tokens, codes): emptied once sent.
+    secret_keys = Varchar(length=300, default="")
     subject = Text(default="")
     status = Varchar(length=10, choices=OutboxStatus, default=OutboxStatus.queued.value, index=True)
     attempts = Integer(default=0)
@@ -130,8 +138,9 @@ class FeedSource(Table, tablename="feed_source"):
     """A partner's news or calendar feed, and the health of its fetching (core.feeds.sync)."""
 
     organization = ForeignKey(Organization, index=True)
-    url = Varchar(length=2000)
-    language = Varchar(length=2, default="en")  # language the partner writes the feed in
+    url = Varchar(length=2000)  # never with a user or password in it (see core.feeds.credentials)
+    credentials = Varchar(length=500, default="", secret=True)  # "user:password" or ""
+    language = Varchar(length=2, default="en")  # the feed's language; "" reads it from the feed
     kind = Varchar(length=10, default="")  # FeedKind; empty until the first successful fetch
     title = Varchar(length=300, default="")  # the feed's own title
     enabled = Boolean(default=True, index=True)

@@ -14,6 +14,7 @@ from core.content import Translated, plain_text
 from core.domains import load_domains
 from core.i18n import LANGUAGE_NAMES, LANGUAGES, ROOT
 from core.settings import get_settings
+from core.uploads import limit_attributes
 
 TEMPLATE_DIR = ROOT / "templates"
 
@@ -118,6 +119,7 @@ def create_environment() -> Environment:
         relative=i18n.format_relative,
         number=i18n.format_number,
         percent=i18n.format_percent,
+        size=i18n.format_size,
         sentence_list=i18n.format_list,
         show=_show,
         missing_languages=lambda value: Translated.load(value).missing(),
@@ -137,6 +139,7 @@ def create_environment() -> Environment:
         zone_label=i18n.zone_name,
         organization_choices=lambda rows: [(row["slug"], plain_text(row["name"])) for row in rows],
         can=_can,
+        upload_limits=limit_attributes,
         settings=get_settings(),
     )
     return env

@@ -26,7 +26,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add = actions.add_parser("add", help="add a feed source to an organization")
     add.add_argument("org_slug", metavar="ORG_SLUG")
     add.add_argument("url")
-    add.add_argument("--lang", default="en", choices=list(LANGUAGES), help="language of the feed")
+    add.add_argument(
+        "--lang",
+        default="",
+        choices=list(LANGUAGES),
+        help="language of the feed (default: as the feed declares it, else the organization's)",
+    )
     add.add_argument("--disabled", action="store_true", help="add it without reading it yet")
     actions.add_parser("sync", help="read every due feed once and print a summary")
 
@@ -111,7 +116,8 @@ async def _add(args: argparse.Namespace) -> int:
             for field, message in error.errors.items():
                 print(f"{field or 'error'}: {message}", file=sys.stderr)
             return 2
-    print(f"Added feed {source_id} for {args.org_slug}: {args.url} (language {args.lang}).")
+    language = f"language {args.lang}" if args.lang else "language detected from the feed"
+    print(f"Added feed {source_id} for {args.org_slug}: {args.url} ({language}).")
     if not args.disabled:
         print("It is read on the next sync pass; `hongshan feeds sync` reads it now.")
     return 0

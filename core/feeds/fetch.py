@@ -4,12 +4,15 @@ httpx alone times out per read (a feed that trickles a byte a second never ends)
 size, follows redirects anywhere and connects to any address. Here a fetch has a total
 deadline, a size cap on the decoded body (a gzip bomb stops at the cap), at most N redirects
 with every hop checked by the guard, and a transport that connects only to vetted addresses.
-Conditional requests (ETag, Last-Modified) let an unchanged feed cost a 304.
+Conditional requests (ETag, Last-Modified) let an unchanged feed cost a 304. Sign-in details
+go only to the feed's own origin, never along a redirect elsewhere; where a feed has moved for
+good (301/308 all the way) is reported, so the source can follow it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import ssl
 import zlib
 from dataclasses import dataclass
@@ -20,12 +23,14 @@ from urllib.parse import urljoin
 import httpcore
 import httpx
 
+from core.feeds.credentials import may_receive_credentials
 from core.feeds.guard import GuardedBackend, check_url
 from core.feeds.policy import DEFAULT_POLICY, FeedPolicy
 from core.feeds.reasons import FeedError
 from core.settings import get_settings
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+PERMANENT_REDIRECTS = frozenset({301, 308})
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
     "text/calendar, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5"
@@ -40,6 +45,7 @@ class Fetched:
     content_type: str
     etag: str
     last_modified: str
+    moved_to: str = ""  # the new address of a feed that moved for good (301/308 only)
 
     @property
     def not_modified(self) -> bool:
@@ -146,8 +152,18 @@ async def _read_body(response: httpx.Response, max_bytes: int) -> bytes:
     return bytes(body)
 
 
+def _authorization(auth: tuple[str, str]) -> str:
+    user, password = auth
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+
+
 async def _follow(
-    client: httpx.AsyncClient, url: str, etag: str, last_modified: str, policy: FeedPolicy
+    client: httpx.AsyncClient,
+    url: str,
+    etag: str,
+    last_modified: str,
+    policy: FeedPolicy,
+    auth: tuple[str, str] | None,
 ) -> Fetched:
     current = check_url(url)
     conditional: dict[str, str] = {}
@@ -155,8 +171,12 @@ async def _follow(
         conditional["If-None-Match"] = etag
     if last_modified:
         conditional["If-Modified-Since"] = last_modified
+    moved_to, permanent = "", True
     for _hop in range(policy.max_redirects + 1):
-        request = client.build_request("GET", current, headers=conditional)
+        headers = dict(conditional)
+        if auth is not None and may_receive_credentials(url, current):
+            headers["Authorization"] = _authorization(auth)
+        request = client.build_request("GET", current, headers=headers)
         response = await client.send(request, stream=True)
         try:
             if response.status_code in REDIRECTS:
@@ -164,6 +184,8 @@ async def _follow(
                 if not location:
                     raise FeedError("http_error", "redirect without a Location")
                 current = check_url(urljoin(str(response.url), location))
+                permanent = permanent and response.status_code in PERMANENT_REDIRECTS
+                moved_to = current if permanent else moved_to
                 continue
             if response.status_code == 304:
                 return Fetched(
@@ -173,6 +195,7 @@ async def _follow(
                     content_type="",
                     etag=response.headers.get("etag", etag),
                     last_modified=response.headers.get("last-modified", last_modified),
+                    moved_to=moved_to,
                 )
             if not 200 <= response.status_code < 300:
                 raise _status_error(response)
@@ -184,6 +207,7 @@ async def _follow(
                 content_type=response.headers.get("content-type", ""),
                 etag=response.headers.get("etag", ""),
                 last_modified=response.headers.get("last-modified", ""),
+                moved_to=moved_to,
             )
         finally:
             await response.aclose()
@@ -205,16 +229,18 @@ async def fetch(
     last_modified: str = "",
     policy: FeedPolicy = DEFAULT_POLICY,
     client: httpx.AsyncClient | None = None,
+    auth: tuple[str, str] | None = None,
 ) -> Fetched:
-    """GET `url` within the policy's limits; FeedError says why not."""
+    """GET `url` within the policy's limits, signing in with `auth` (user, password) at the
+    feed's own origin; FeedError says why not."""
     if client is None:
         async with open_client(policy) as own:
             return await fetch(
-                url, etag=etag, last_modified=last_modified, policy=policy, client=own
+                url, etag=etag, last_modified=last_modified, policy=policy, client=own, auth=auth
             )
     try:
         async with asyncio.timeout(policy.deadline_s):
-            return await _follow(client, url, etag, last_modified, policy)
+            return await _follow(client, url, etag, last_modified, policy, auth)
     except TimeoutError:
         raise FeedError("timeout", f"no complete answer within {policy.deadline_s:g} s") from None
     except httpx.InvalidURL as error:

@@ -22,6 +22,7 @@ import feedparser
 import icalendar
 from dateutil.rrule import rrulestr
 
+from core.feeds.language import calendar_event_language, entry_language, language_of_tag
 from core.feeds.reasons import FeedError
 from core.feeds.sanitize import clean_html, escape_text, excerpt, html_to_text, plain_text
 
@@ -53,6 +54,7 @@ class ParsedItem:
     timezone: str = ""
     all_day: bool = False
     location: str = ""
+    language: str = ""  # declared by the item itself; "" when it says nothing
 
     def identity(self) -> str:
         """What makes this item the same item on the next fetch: its guid, or else its link
@@ -82,6 +84,7 @@ class ParsedFeed:
     title: str
     items: list[ParsedItem] = field(default_factory=list)
     complete: bool = True  # False when items were cut at the policy's maximum
+    language: str = ""  # declared for the whole feed; "" when it says nothing
 
 
 def _iso(value: datetime | None) -> str:
@@ -222,6 +225,7 @@ def _entry(entry: Any) -> ParsedItem | None:
             or entry.get("created_parsed")
         ),
         modified_at=_struct_time(entry.get("updated_parsed")),
+        language=entry_language(entry),
     )
 
 
@@ -258,6 +262,7 @@ def parse_xml_feed(body: bytes, content_type: str, url: str, *, max_items: int) 
         title=html_to_text(feed.get("title") or "")[:300],
         items=items,
         complete=len(result.entries) <= max_items,
+        language=language_of_tag(feed.get("language")),
     )
 
 
@@ -298,6 +303,7 @@ def _json_item(item: dict[str, Any], base: str) -> ParsedItem | None:
         excerpt=excerpt(text),
         published_at=_rfc3339(item.get("date_published")) or _rfc3339(item.get("date_modified")),
         modified_at=_rfc3339(item.get("date_modified")),
+        language=language_of_tag(item.get("language")),
     )
 
 
@@ -325,6 +331,7 @@ def parse_json_feed(body: bytes, content_type: str, url: str, *, max_items: int)
         title=plain_text(str(data.get("title") or ""))[:300],
         items=items,
         complete=len(raw_items) <= max_items,
+        language=language_of_tag(data.get("language")),
     )
 
 
@@ -402,6 +409,7 @@ def _event_fields(event: Any, zone_fallback: str) -> dict[str, Any] | None:
         "zone": zone,
         "all_day": all_day,
         "stamp": _dt(event.get("LAST-MODIFIED")) or _dt(event.get("DTSTAMP")),
+        "language": calendar_event_language(event),
     }
 
 
@@ -426,6 +434,7 @@ def _event_item(fields: dict[str, Any], guid: str, starts: datetime) -> ParsedIt
         timezone=fields["zone"],
         all_day=fields["all_day"],
         location=fields["location"],
+        language=fields["language"],
     )
 
 

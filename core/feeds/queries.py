@@ -1,16 +1,18 @@
 """What the public reads from partner feeds: the news wall, a partner's latest items, and
 partner events for calendars.
 
-Only items of public organizations are shown. For the event calendar (another part of the
-site), `partner_events(start, end)` returns partner iCalendar events overlapping a period,
-each with its own IANA time zone so it can be shown as the partner announced it.
+Only items of public organizations are shown. For the events pages (another part of the
+site), `partner_events(start, end)` returns partner iCalendar events overlapping a period
+and `listed_partner_events(now, past=…)` those a list shows, each with its own IANA time
+zone so it can be shown as the partner announced it.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from core.content import Translated
 from core.i18n import LANGUAGES, current_language
@@ -18,6 +20,8 @@ from core.paging import Page, paginate
 from core.tables import FeedItem, Organization
 
 NEWS_PER_PAGE = 20
+LISTED_EVENTS = 20  # partner events next to our own on the events list
+PAST_EVENTS_WINDOW = timedelta(days=90)  # as long as calendar history is kept
 
 
 @dataclass(frozen=True)
@@ -167,6 +171,37 @@ async def partner_events(
         .order_by(FeedItem.starts_at)
         .order_by(FeedItem.id)
     )
+
+
+def with_local_start(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each event with `local_start`: an all-day event is a day in its own zone, and pages
+    show that day, not UTC's."""
+    for event in events:
+        event["local_start"] = event["starts_at"].astimezone(ZoneInfo(event["timezone"] or "UTC"))
+    return events
+
+
+async def listed_partner_events(now: datetime, *, past: bool) -> list[dict[str, Any]]:
+    """Partner events for a list beside our own: the next ones, or (past) the latest that
+    ended within the kept history, latest first."""
+    if not past:
+        return with_local_start(await upcoming_partner_events(now, LISTED_EVENTS))
+    over = FeedItem.ends_at.is_not_null() & (FeedItem.ends_at <= now)
+    over |= FeedItem.ends_at.is_null() & (FeedItem.starts_at < now)
+    condition = (
+        (FeedItem.kind == "event")
+        & _public()
+        & over
+        & (FeedItem.starts_at >= now - PAST_EVENTS_WINDOW)
+    )
+    rows = (
+        await FeedItem.select(*_item_columns())
+        .where(condition)
+        .order_by(FeedItem.starts_at, ascending=False)
+        .order_by(FeedItem.id, ascending=False)
+        .limit(LISTED_EVENTS)
+    )
+    return with_local_start(rows)
 
 
 async def upcoming_partner_events(now: datetime, limit: int = 8) -> list[dict[str, Any]]:

@@ -13,7 +13,9 @@ from core.access import Viewer, require, rule
 from core.audit import changed_fields, record
 from core.db import write_transaction
 from core.errors import ValidationFailed
+from core.feeds.credentials import masked_url, merge_masked, split_credentials
 from core.feeds.guard import check_url
+from core.feeds.language import AUTO
 from core.feeds.reasons import FeedError
 from core.feeds.sync import utcnow
 from core.i18n import LANGUAGES, gettext, lazy_gettext
@@ -186,6 +188,7 @@ async def get(viewer: Viewer, source_id: int) -> dict[str, Any] | None:
     if row is None:
         return None
     require(viewer, "feed.manage", row)
+    row["display_url"] = masked_url(row["url"], row["credentials"])
     row["health"] = health(row)
     row["items_total"] = (await item_counts([source_id])).get(source_id, 0)
     return row
@@ -218,7 +221,10 @@ async def latest_items(source_id: int, limit: int = 10) -> list[dict[str, Any]]:
 def clean(
     data: dict[str, str], organizations: dict[str, int]
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """Form fields → column values, and what is wrong with them (messages translated)."""
+    """Form fields → column values, and what is wrong with them (messages translated).
+
+    A user and password in the address go to `credentials`; a masked password in an edited
+    address stands for the stored one."""
     errors: dict[str, str] = {}
     organization_id = organizations.get(data.get("organization", ""))
     if organization_id is None:
@@ -239,15 +245,19 @@ def clean(
             else:
                 errors["url"] = gettext("Enter a web address starting with http:// or https://.")
     language = data.get("language", "")
-    if language not in LANGUAGES:
+    if language != AUTO and language not in LANGUAGES:
         errors["language"] = gettext("Choose a language.")
     values = {
         "organization": organization_id,
-        "url": url,
+        "url": split_credentials(url)[0],
         "language": language,
         "enabled": data.get("enabled") == "on",
     }
     return values, errors
+
+
+def _credentials(data: dict[str, str], stored: str = "") -> str:
+    return merge_masked(data.get("url", "").strip(), stored)
 
 
 async def _taken(organization_id: int, url: str, except_id: int | None = None) -> bool:
@@ -274,7 +284,7 @@ async def add(viewer: Viewer, data: dict[str, str], client: str = "") -> int:
     async with write_transaction():
         if await _taken(values["organization"], values["url"]):
             raise _duplicate()
-        source = FeedSource(**values, next_attempt_at=utcnow())
+        source = FeedSource(**values, credentials=_credentials(data), next_attempt_at=utcnow())
         await source.save()
     await record(viewer, "feed.add", "feed_source", source.id, client=client, after=values)
     return source.id
@@ -291,6 +301,10 @@ async def update(
     if errors:
         raise ValidationFailed(errors)
     changes: dict[str, Any] = dict(values)
+    changes["credentials"] = _credentials(data, current["credentials"])
+    if values["url"] != current["url"] or values["language"] == AUTO != current["language"]:
+        # Read the whole feed again: a new address, or languages to detect on every item.
+        changes.update(etag="", last_modified="", next_attempt_at=utcnow())
     if values["url"] != current["url"]:
         changes.update(
             kind="",
@@ -314,7 +328,7 @@ async def update(
             await FeedItem.update({FeedItem.organization: values["organization"]}).where(
                 FeedItem.source == current["id"]
             )
-        if values["language"] != current["language"]:
+        if values["language"] not in (current["language"], AUTO):
             await FeedItem.update({FeedItem.language: values["language"]}).where(
                 FeedItem.source == current["id"]
             )
@@ -356,7 +370,7 @@ async def set_enabled(
 def form_values(source: dict[str, Any]) -> dict[str, str]:
     return {
         "organization": source["organization_slug"],
-        "url": source["url"],
+        "url": masked_url(source["url"], source["credentials"]),
         "language": source["language"],
         "enabled": "on" if source["enabled"] else "",
     }

@@ -20,7 +20,10 @@ import httpx
 
 from core import jobqueue
 from core.db import write_transaction
+from core.feeds.credentials import basic_auth
 from core.feeds.fetch import Fetched, fetch, open_client
+from core.feeds.language import item_language, organization_language
+from core.feeds.moves import follow_permanent_move
 from core.feeds.parse import ParsedFeed, ParsedItem, detect_and_parse
 from core.feeds.policy import DEFAULT_POLICY, FeedPolicy
 from core.feeds.reasons import PERMANENT, FeedError
@@ -190,13 +193,18 @@ async def store_items(source: dict[str, Any], parsed: ParsedFeed, now: datetime)
     by_key: dict[str, ParsedItem] = {}
     for item in parsed.items:
         by_key.setdefault(f"{source['id']}:{item.identity()}", item)
+    fallback = await organization_language(source["organization"])
+    languages = {
+        key: item_language(source["language"], item.language, parsed.language, fallback)
+        for key, item in by_key.items()
+    }
     added = updated = 0
     async with write_transaction():
         existing = (
             {
                 row["key"]: row
                 for row in await FeedItem.select(
-                    FeedItem.id, FeedItem.key, FeedItem.content_hash, FeedItem.sort_at
+                    FeedItem.id, FeedItem.key, FeedItem.content_hash, FeedItem.language
                 ).where(FeedItem.key.is_in(list(by_key)))
             }
             if by_key
@@ -210,7 +218,7 @@ async def store_items(source: dict[str, Any], parsed: ParsedFeed, now: datetime)
                 source=source["id"],
                 organization=source["organization"],
                 key=key,
-                language=source["language"],
+                language=languages[key],
                 sort_at=_sort_at(item, now),
                 first_seen_at=now,
                 changed_at=now,
@@ -227,9 +235,16 @@ async def store_items(source: dict[str, Any], parsed: ParsedFeed, now: datetime)
             added = len(inserted)
         for key, item in by_key.items():
             row = existing.get(key)
-            if row is None or row["content_hash"] == item.content_hash():
+            if row is None:
+                continue
+            if row["content_hash"] == item.content_hash():
+                if row["language"] != languages[key]:  # the source's language setting changed
+                    await FeedItem.update({FeedItem.language: languages[key]}).where(
+                        FeedItem.id == row["id"]
+                    )
                 continue
             changes = _values(item)
+            changes[FeedItem.language] = languages[key]
             changes[FeedItem.changed_at] = now
             if item.kind == "event" or item.published_at:
                 changes[FeedItem.sort_at] = _sort_at(item, now)
@@ -277,6 +292,8 @@ async def _record_success(
         changes[FeedSource.title] = xml_safe(parsed.title)[:300]
         changes[FeedSource.last_items_found] = len(parsed.items)
     await FeedSource.update(changes).where(FeedSource.id == source["id"])
+    if fetched.moved_to:
+        await follow_permanent_move(source, fetched.moved_to)
     log.info(
         "feed fetched",
         extra={
@@ -351,6 +368,7 @@ async def _attempt(
             last_modified=source["last_modified"],
             policy=policy,
             client=client,
+            auth=basic_auth(source["credentials"]),
         )
         if fetched.not_modified:
             return await _record_success(source, fetched, None, 0, 0, now, policy)

@@ -85,7 +85,7 @@ async def feed_new(request: Request, organization: FromQuery[str] = "") -> Templ
     chosen = organization if organization in slugs else (slugs[0] if len(slugs) == 1 else "")
     return form_page(
         FORM,
-        values={"organization": chosen, "language": "ru", "enabled": "on"},
+        values={"organization": chosen, "language": "", "enabled": "on"},
         **context,
     )
 

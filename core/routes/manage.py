@@ -27,6 +27,7 @@ from core.pages import (
 from core.paging import parse_page
 from core.routes.account import COMMON_ZONES
 from core.tables import Membership, Role, User
+from core.uploads import MAX_FORM_BYTES, MAX_LOGO_BYTES
 
 ORGANIZATION_FORM = "core/manage/organization_form.html"
 
@@ -41,6 +42,8 @@ def _form_context() -> dict[str, Any]:
         "countries": PARTNER_COUNTRIES,
         "kinds": organizations.kind_labels(),
         "content_languages": LANGUAGES,
+        "max_logo_bytes": MAX_LOGO_BYTES,
+        "max_request_bytes": MAX_FORM_BYTES,
     }
 
 
@@ -93,7 +96,7 @@ async def organization_new() -> Template:
         ORGANIZATION_FORM,
         values={
             "source_language": "zh",
-            "timezone": "Asia/Urumqi",
+            "timezone": accounts.BUREAU_ZONE,
             "kind": "partner_city",
             "is_public": "on",
         },

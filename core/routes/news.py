@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from litestar import Request, Response, get
 from litestar.params import FromQuery
 from litestar.response import Template
 
-from core.feeds import publish, queries
+from core.feeds import publish, publish_calendar, queries
 from core.feeds.sync import utcnow
 from core.i18n import LANGUAGE_NAMES, LANGUAGES, current_language
 from core.pagecache import PUBLIC_CACHE
@@ -18,6 +18,9 @@ from core.pages import viewer_of
 from core.paging import parse_page
 
 FEED_CACHE_S = 300
+# What the partner-events subscription holds around today.
+CALENDAR_PAST = timedelta(days=30)
+CALENDAR_AHEAD = timedelta(days=400)
 
 
 def _filters(country: str, city: str, organization: str, language: str) -> queries.NewsFilters:
@@ -47,10 +50,7 @@ async def news_wall(
     filters = _filters(country, city, organization, language)
     listing = await queries.news_page(filters, parse_page(page))
     options = await queries.filter_options()
-    events = await queries.upcoming_partner_events(utcnow())
-    for event in events:
-        # An all-day event is a day in its own zone; the page shows that day, not UTC's.
-        event["local_start"] = event["starts_at"].astimezone(ZoneInfo(event["timezone"] or "UTC"))
+    events = queries.with_local_start(await queries.upcoming_partner_events(utcnow()))
     context: dict[str, Any] = {
         "page": listing,
         "filters": filters.as_dict(),
@@ -86,4 +86,13 @@ async def news_json(request: Request) -> Response[bytes]:
     return _feed_response(request, body, "application/feed+json; charset=utf-8")
 
 
-pages = [news_wall, news_atom, news_json]
+@get("/partner-events.ics")
+async def partner_events_calendar(request: Request) -> Response[bytes]:
+    """Partner events as a calendar subscription, apart from our own events.ics."""
+    now = utcnow()
+    items = await queries.partner_events(now - CALENDAR_PAST, now + CALENDAR_AHEAD)
+    body = publish_calendar.partner_calendar(items, current_language())
+    return _feed_response(request, body, "text/calendar; charset=utf-8")
+
+
+pages = [news_wall, news_atom, news_json, partner_events_calendar]

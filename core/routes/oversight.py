@@ -97,7 +97,7 @@ def _audit_conditions(filters: AuditFilters, zone: str) -> tuple[list[Any], dict
         conditions.append(AuditEntry.action == filters.action)
     if filters.actor:
         # Addresses are stored lower-case, so LIKE (ILIKE is PostgreSQL-only) is enough.
-        conditions.append(AuditEntry.actor.email.like(f"%{filters.actor.lower()}%"))
+        conditions.append(AuditEntry.actor_email.like(f"%{filters.actor.lower()}%"))
     start = _day_start(filters.date_from, zone) if filters.date_from else None
     end = _day_start(filters.date_to, zone) if filters.date_to else None
     if filters.date_from and start is None:
@@ -179,8 +179,8 @@ async def audit_page(filters: AuditFilters, zone: str, number: int) -> tuple[Pag
         AuditEntry.id,
         AuditEntry.at,
         AuditEntry.actor,
-        AuditEntry.actor.email.as_alias("actor_email"),
-        AuditEntry.actor.name.as_alias("actor_name"),
+        AuditEntry.actor_email,
+        AuditEntry.actor_name,
         AuditEntry.action,
         AuditEntry.object_type,
         AuditEntry.object_id,

@@ -3,6 +3,7 @@ events, their calendar files, cover images, and the JSON API."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from litestar import Controller, Response, get
@@ -12,6 +13,7 @@ from litestar.openapi.spec import Example
 from litestar.params import FromPath, QueryParameter
 from litestar.response import File, Template
 
+from core.feeds import queries as feed_queries
 from core.i18n import current_language
 from core.pagecache import PUBLIC_CACHE
 from core.pages import PUBLIC_IMAGE_HEADERS, found_or_404, stored_image
@@ -81,6 +83,12 @@ class PublicEventsController(Controller):
                 "date_span": catalog.date_span,
                 "feed_url": f"/{lang}/events.ics",
                 "subscribe_url": "webcal://" + base.split("://", 1)[-1] + f"/{lang}/events.ics",
+                "partner_events": await feed_queries.listed_partner_events(
+                    datetime.now(UTC), past=chosen_when == catalog.When.past
+                ),
+                "partner_subscribe_url": "webcal://"
+                + base.split("://", 1)[-1]
+                + f"/{lang}/partner-events.ics",
             },
         )
 

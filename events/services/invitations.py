@@ -992,6 +992,7 @@ async def _queue(
         language=invitation["language"],
         template=template,
         context=await parts.context(invitation),
+        secret_keys=("invitation_link", "accept_link", "decline_link"),
     )
 
 

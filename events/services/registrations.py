@@ -575,6 +575,7 @@ async def queue_registration_mail(registration_id: int, template: str) -> None:
         language=registration["language"],
         template=template,
         context=await mail_context.build(registration, event, template, position=position),
+        secret_keys=("code", "manage_link"),
     )
 
 

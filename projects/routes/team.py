@@ -108,7 +108,9 @@ def _milestone_form(
     status_code: int = 200,
     **extra: Any,
 ) -> Template:
-    context = project_context(current, milestone=milestone, accept=files.ACCEPT, **extra)
+    context = project_context(
+        current, milestone=milestone, accept=files.ACCEPT, **files.LIMITS, **extra
+    )
     return form_page(MILESTONE_FORM, error=error, values=values, status_code=status_code, **context)
 
 
@@ -251,6 +253,7 @@ async def _report_form_context(
         entries=await indicators.catalog(),
         current_files=files.in_version(report_files, report["current_version"]),
         accept=files.ACCEPT,
+        **files.LIMITS,
         **extra,
     )
 

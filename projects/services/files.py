@@ -33,6 +33,7 @@ MAX_FILES_PER_SAVE = 10
 # A request carries the form as well as the files; anything larger is refused by the server
 # before it is read (413) — still nothing is written.
 MAX_REQUEST_BYTES = MAX_BYTES + 4 * 1024 * 1024
+LIMITS = {"max_file_bytes": MAX_BYTES, "max_request_bytes": MAX_REQUEST_BYTES}  # for forms
 NAME_MAX = 200
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -43,6 +43,7 @@ from projects.tables import (
 
 # Dates of milestones and reports are the bureau's dates (Urumqi).
 BUREAU_ZONE = "Asia/Urumqi"
+PARTNER_READER = "partner"  # in `projects_of`: a coordinator of a partner organization
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Path segments under /manage/projects/ that a project's short name must not take.
 RESERVED_SLUGS = frozenset({"new", "indicators", "export", "charts", "media", "portfolio"})
@@ -69,10 +70,12 @@ def today() -> date:
 @dataclass(frozen=True)
 class ProjectScope:
     """A project as one viewer meets it: the row and the viewer's role in its team (None when
-    they are not on it). Access rules take this object."""
+    they are not on it), and whether they coordinate one of its partner organizations (who
+    may read the team's pages, not change them). Access rules take this object."""
 
     project: dict[str, Any]
     role: str | None = None
+    partner: bool = False
 
     @property
     def id(self) -> int:
@@ -95,6 +98,10 @@ def _role(obj: Any) -> str | None:
     return obj.role if isinstance(obj, ProjectScope) else None
 
 
+def _partner_reader(viewer: Viewer, obj: Any) -> bool:
+    return isinstance(obj, ProjectScope) and obj.partner and viewer.has_role(Role.coordinator)
+
+
 @rule("project.create")
 def _create_project(_viewer: Viewer, _obj: Any) -> bool:
     return False  # organizers only (admins pass every rule)
@@ -106,10 +113,11 @@ def _change_settings(_viewer: Viewer, _scope: Any) -> bool:
 
 
 @rule("project.view")
-def _view_project(_viewer: Viewer, scope: Any) -> bool:
-    """The working side (drafts, milestones, files) is for the team; the rest of the world
-    sees only the public pages of public projects."""
-    return _role(scope) is not None
+def _view_project(viewer: Viewer, scope: Any) -> bool:
+    """The working side (drafts, milestones, files) is for the team, and to read for the
+    coordinators of its partner organizations; the rest of the world sees only the public
+    pages of public projects."""
+    return _role(scope) is not None or _partner_reader(viewer, scope)
 
 
 @rule("project.edit")
@@ -158,7 +166,17 @@ async def scope(viewer: Viewer, slug: str) -> ProjectScope | None:
     project = await get(slug)
     if project is None:
         return None
-    return ProjectScope(project, await role_of(project["id"], viewer.id))
+    partner = await _is_partner_coordinator(viewer, project["id"])
+    return ProjectScope(project, await role_of(project["id"], viewer.id), partner)
+
+
+async def _is_partner_coordinator(viewer: Viewer, project_id: int) -> bool:
+    if not (viewer.has_role(Role.coordinator) and viewer.organization_ids):
+        return False
+    return await ProjectPartner.exists().where(
+        (ProjectPartner.project == project_id)
+        & ProjectPartner.organization.is_in(list(viewer.organization_ids))
+    )
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -180,13 +198,20 @@ async def list_page(
 
 
 async def projects_of(viewer: Viewer) -> list[dict[str, Any]]:
-    """The projects whose team the viewer is on, with their role, newest start first."""
+    """The projects whose team the viewer is on, with their role, newest start first; for a
+    coordinator also those their organization is a partner in (role "partner": read only)."""
     if viewer.id is None:
         return []
     memberships = await TeamMember.select(TeamMember.project, TeamMember.role).where(
         TeamMember.user == viewer.id
     )
     roles = {row["project"]: row["role"] for row in memberships}
+    if viewer.has_role(Role.coordinator) and viewer.organization_ids:
+        partnered = await ProjectPartner.select(ProjectPartner.project).where(
+            ProjectPartner.organization.is_in(list(viewer.organization_ids))
+        )
+        for row in partnered:
+            roles.setdefault(row["project"], PARTNER_READER)
     if not roles:
         return []
     rows = (

@@ -24,7 +24,7 @@ from core.content import Translated, plain_text
 from core.db import write_transaction
 from core.errors import ValidationFailed
 from core.i18n import LANGUAGES, N_, format_date, gettext, language
-from projects.services import files, forms, indicators
+from projects.services import files, forms, indicators, report_mail
 from projects.services import projects as project_rules
 from projects.services.forms import EditConflict, Upload
 from projects.services.projects import ProjectScope
@@ -481,6 +481,7 @@ async def submit(
         await ReportVersion.update({ReportVersion.submitted: True}).where(
             (ReportVersion.report == report["id"]) & (ReportVersion.number == expected)
         )
+        await report_mail.submitted(current, latest, expected, actor, period_label)
     await record(
         actor,
         "report.submit",

@@ -1,8 +1,17 @@
 """Signing in and out, sessions, rate limits, CSRF and security headers."""
 
+from urllib.parse import quote
+
 from core import passwords
 from core.tables import User
-from tests.factories import PASSWORD, make_user, post_form, sign_in
+from tests.factories import (
+    PASSWORD,
+    csrf_token,
+    make_organization,
+    make_user,
+    post_form,
+    sign_in,
+)
 
 
 async def test_sign_in_lands_on_the_account_page_with_a_fresh_session(client) -> None:
@@ -113,3 +122,41 @@ async def test_an_account_name_keeps_no_bidi_controls() -> None:
     user = await make_user(name="Timur \u202etxt.exe\u2069")
     row = await User.select(User.name).where(User.id == user["id"]).first()
     assert row["name"] == "Timur txt.exe"
+
+
+async def test_a_form_sent_while_signed_out_returns_to_its_page_after_signing_in(client) -> None:
+    organization = await make_organization("almaty")
+    admin = await make_user("admin")
+    form_page = f"/en/manage/organizations/{organization['slug']}/edit"
+    await csrf_token(client)
+
+    refused = await post_form(
+        client,
+        "/en/manage/feeds/7/check",  # answers POST only
+        headers={"referer": f"http://testserver.local{form_page}?tab=1"},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 303
+    assert refused.headers["location"] == f"/en/account/login?next={quote(form_page + '?tab=1')}"
+
+    login = await client.get(refused.headers["location"])
+    assert f'value="{form_page}?tab=1"' in login.text
+    signed_in = await post_form(
+        client,
+        "/en/account/login",
+        {"email": admin["email"], "password": admin["password"], "next": f"{form_page}?tab=1"},
+    )
+    assert signed_in.status_code == 200
+    assert signed_in.url.path == form_page
+
+
+async def test_a_form_sent_while_signed_out_from_elsewhere_goes_to_plain_sign_in(client) -> None:
+    await csrf_token(client)
+    for referer in ("https://evil.example/phish", ""):
+        refused = await post_form(
+            client,
+            "/en/manage/feeds/7/check",
+            headers={"referer": referer} if referer else {},
+            follow_redirects=False,
+        )
+        assert refused.headers["location"] == "/en/account/login"

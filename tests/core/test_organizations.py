@@ -559,3 +559,48 @@ async def test_bidi_controls_are_dropped_from_organization_and_people_names(clie
     )
     user = await User.select(User.name).where(User.id == admin["id"]).first()
     assert user["name"] == "Nurlan evil"
+
+
+async def test_invited_people_start_in_their_organizations_time_zone_or_beijing_time(
+    client,
+) -> None:
+    await make_organization("almaty", timezone="Asia/Almaty")
+    await sign_in_as_admin(client)
+    await invite_coordinator(client)
+    await invite_coordinator(
+        client, email="reviewer@bureau.example.cn", role="reviewer", organization=""
+    )
+
+    zones = {row["email"]: row["timezone"] for row in await User.select(User.email, User.timezone)}
+    assert zones["aigul@almaty.example.kz"] == "Asia/Almaty"
+    assert zones["reviewer@bureau.example.cn"] == "Asia/Shanghai"
+
+
+async def test_a_refused_organization_form_leaves_no_logo_file_behind(client) -> None:
+    await sign_in_as_admin(client)
+    await make_organization("taken-slug")
+    logos = get_settings().data_dir / "uploads" / "logos"
+    before = set(logos.glob("*")) if logos.exists() else set()
+    attempts = {
+        "bad website": organization_form(website="not a web address"),
+        "short name taken": organization_form(slug="taken-slug"),
+    }
+    for label, form in attempts.items():
+        response = await post_form(
+            client,
+            "/en/manage/organizations/new",
+            form,
+            files={"logo": ("logo.png", tiny_png(), "image/png")},
+        )
+        assert response.status_code == 400, label
+    current = "/en/manage/organizations/taken-slug/edit"
+    response = await post_form(
+        client,
+        current,
+        organization_form(slug="taken-slug", website="nope"),
+        files={"logo": ("logo.png", tiny_png(), "image/png")},
+    )
+    assert response.status_code == 400
+
+    assert (set(logos.glob("*")) if logos.exists() else set()) == before
+    assert await Organization.count() == 1

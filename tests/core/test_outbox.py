@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import shutil
 import socket
 import ssl
@@ -26,8 +27,10 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from arq.constants import in_progress_key_prefix
 
-from core import i18n, jobqueue, mail, outbox
+from core import accounts, i18n, jobqueue, mail, outbox
+from core.access import Viewer
 from core.tables import OutboxMessage
+from tests.factories import make_user
 
 # --- a real SMTP server -------------------------------------------------------------------
 
@@ -155,6 +158,10 @@ async def queue_invite(recipient: str, language: str = "en", key: str | None = N
             "valid_days": 7,
         },
     )
+
+
+def json_of(value: Any) -> dict[str, Any]:
+    return json.loads(value) if isinstance(value, str) else value
 
 
 async def row(message_id: int) -> dict[str, Any]:
@@ -534,3 +541,32 @@ async def test_a_refused_login_fails_the_message_with_the_servers_reason(
     assert failed["status"] == "failed"
     assert "535" in failed["last_error"]
     assert smtp.received == []
+
+
+async def test_links_with_tokens_are_emptied_from_a_row_once_it_is_sent(smtp, run_jobs) -> None:
+    smtp.refuse("550 5.1.1 No such user here", recipient="gone@example.org")
+    await accounts.invite(
+        Viewer(id=None, name="Li Wei"),
+        email="ana@example.org",
+        name="Ana",
+        role="reviewer",
+        language="ru",
+        organization_id=None,
+    )
+    await make_user(email="ben@example.org")
+    await accounts.request_password_reset("ben@example.org", client="198.51.100.9")
+    refused = await queue_invite("gone@example.org")
+
+    await run_jobs()
+
+    [invite] = smtp.to("ana@example.org")
+    assert "/ru/account/accept/" in parts(invite)["text/plain"]
+    assert len(smtp.to("ben@example.org")) == 1
+    sent = await OutboxMessage.select().where(OutboxMessage.status == "sent")
+    assert {m["template"] for m in sent} == {"account_invite", "password_reset"}
+    for message in sent:
+        context = json_of(message["context"])
+        assert context["link"] == ""
+        assert context["name"] in ("Ana", "ben") and message["subject"]
+    # Not sent yet: the link stays, so sending it again still works.
+    assert json_of((await row(refused))["context"])["link"].endswith("tok-gone@example.org")

@@ -120,6 +120,24 @@ async def test_admin_sees_who_did_what_newest_first_in_their_own_time_zone(clien
     assert "name.text.ru" in page and "Старое" in page and "Новое" in page
 
 
+async def test_deleting_an_account_keeps_its_audit_entries_with_its_name_and_address(
+    client,
+) -> None:
+    await _signed_in_admin(client)
+    leaver = await make_user("fao", email="leaver@example.org", name="Lena Leaver")
+    await audit.record(Viewer(id=leaver["id"]), "delegation.update", "delegation", 12)
+
+    await User.delete().where(User.id == leaver["id"])
+
+    entries = await AuditEntry.select().where(AuditEntry.action == "delegation.update")
+    assert len(entries) == 1 and entries[0]["actor"] is None
+    page = _rows((await client.get(AUDIT)).text)
+    assert "Lena Leaver" in page and "leaver@example.org" in page
+    assert "account deleted" in page
+    filtered = _rows((await client.get(AUDIT, params={"actor": "leaver"})).text)
+    assert "delegation.update" in filtered
+
+
 async def test_audit_log_shows_only_the_keys_that_changed_and_escapes_their_values(
     client,
 ) -> None:

@@ -1,7 +1,8 @@
 """Who may open which project page: every role against every endpoint this domain adds.
 
 The team's pages (/account/projects/<slug>/…) are for the project's team and organizers;
-everyone else — coordinators of the project's own partner organizations, reviewers, the
+coordinators of the project's own partner organizations may read them (never change
+anything); everyone else — coordinators of other organizations, reviewers, the
 foreign-affairs office, people on other teams — gets a 404, as if the project had no
 working side. Members may edit; only leads (and organizers) manage the team. The bureau's
 pages (/manage/projects/…) are for organizers (403 for everyone else). Anonymous readers
@@ -39,6 +40,7 @@ ROLES = (
     "outsider",
     "reviewer",
     "coordinator",
+    "other_coordinator",
     "fao",
     "team_member",
     "team_lead",
@@ -54,6 +56,7 @@ NAMES = {
 
 
 TEAM = frozenset({"team_member", "team_lead", "admin"})
+READERS = TEAM | {"coordinator"}  # the partner organization's coordinator reads
 LEADS = frozenset({"team_lead", "admin"})
 ADMIN = frozenset({"admin"})
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
@@ -91,14 +94,17 @@ PROJECT_FORM = {
 ENDPOINTS = [
     # the team's pages
     Endpoint("GET", "/en/account/projects/", SIGNED_IN, 403),
-    team("GET", ""),
+    team("GET", "", READERS),
     team("GET", "milestones/new"),
     team("POST", "milestones/new", form=MILESTONE_FORM),
     team("GET", "milestones/{m}/edit"),
     team("POST", "milestones/{m}/edit", form={**MILESTONE_FORM, "version": "1"}),
     team("GET", "milestones/{m}/files/{mf}/remove"),
     team("POST", "milestones/{m}/files/{mf}/remove"),
-    team("GET", "reports/2026-Q1/"),
+    team("GET", "milestones/{m}/delete"),
+    team("POST", "milestones/{m}/delete"),
+    team("GET", "files/{mf}", READERS),
+    team("GET", "reports/2026-Q1/", READERS),
     team("GET", "reports/2026-Q1/edit"),
     team(
         "POST",
@@ -108,11 +114,11 @@ ENDPOINTS = [
     ),
     team("GET", "reports/2026-Q1/submit"),
     team("POST", "reports/2026-Q1/submit", form={"version": "1"}),
-    team("GET", "reports/2026-Q1/versions/"),
-    team("GET", "reports/2026-Q1/versions/{n}"),
-    team("GET", "reports/2026-Q1/compare"),
-    team("GET", "files/{rf}"),
-    team("GET", "team"),
+    team("GET", "reports/2026-Q1/versions/", READERS),
+    team("GET", "reports/2026-Q1/versions/{n}", READERS),
+    team("GET", "reports/2026-Q1/compare", READERS),
+    team("GET", "files/{rf}", READERS),
+    team("GET", "team", READERS),
     team(
         "POST",
         "team",
@@ -181,6 +187,7 @@ async def _account(email: str) -> int:
 @pytest.fixture
 async def world() -> dict[str, Any]:
     partner = await make_organization("tj-partner", country="TJ")
+    elsewhere = await make_organization("kz-elsewhere", country="KZ")
     project = await make_project(
         slug="alpha-lab",
         name=Translated(source="en", text=NAMES).dump(),
@@ -220,6 +227,7 @@ async def world() -> dict[str, Any]:
         "project": project,
         "other": other,
         "partner_id": partner["id"],
+        "elsewhere_id": elsewhere["id"],
         "m": milestone["id"],
         "mf": milestone_file,
         "rf": report_file,
@@ -237,18 +245,23 @@ def _password_hash() -> str:
 async def act_as(client: httpx.AsyncClient, role: str, world: dict[str, Any]) -> None:
     """Sign in as someone in `role`. The outsider leads another project (a team role on
     one project opens nothing on another); the coordinator acts for one of this project's
-    own partner organizations."""
+    own partner organizations, the other coordinator for an organization that is not one."""
     if role == "anonymous":
         return
-    base_role = {"coordinator": "coordinator", "reviewer": "reviewer", "fao": "fao"}.get(
-        role, "admin" if role == "admin" else "member"
-    )
+    base_role = {
+        "coordinator": "coordinator",
+        "other_coordinator": "coordinator",
+        "reviewer": "reviewer",
+        "fao": "fao",
+    }.get(role, "admin" if role == "admin" else "member")
     user = User(
         email=f"{role}@example.org", role=base_role, language="en", password_hash=_password_hash()
     )
     await user.save()
     if role == "coordinator":
         await Membership(user=user.id, organization=world["partner_id"]).save()
+    if role == "other_coordinator":
+        await Membership(user=user.id, organization=world["elsewhere_id"]).save()
     if role in ("team_member", "team_lead"):
         await add_to_team(world["project"], {"id": user.id}, role.removeprefix("team_"))
     if role == "outsider":

@@ -135,3 +135,30 @@ async def test_images_may_show_inline_but_still_do_not_sniff(client) -> None:
     assert response.headers["content-disposition"].startswith("inline")
     assert response.headers["x-content-type-options"] == "nosniff"
     assert "sandbox" in response.headers["content-security-policy"]
+
+
+async def test_a_form_too_large_to_read_is_refused_with_the_limit_in_the_readers_language(
+    client,
+) -> None:
+    project = await make_project()
+    member = await make_member(project, "member", language="ru")
+    milestone = await make_milestone(project)
+    await sign_in(client, member)
+    page = f"/ru/account/projects/{project['slug']}/milestones/{milestone['id']}/edit"
+
+    form = (await client.get(page)).text
+    assert f'data-max-bytes="{20 * 1024 * 1024}"' in form
+    assert "Выбранный файл больше 20 MB." in form
+
+    refused = await post_form(
+        client,
+        page,
+        {"version": "1"},
+        files={"files": ("big.pdf", b"%PDF-" + b"0" * (30 * 1024 * 1024), "application/pdf")},
+        headers={"referer": f"http://testserver.local{page}"},
+    )
+
+    assert refused.status_code == 413
+    assert "не более 24 MB" in refused.text
+    assert f'href="{page}" data-history-back' in refused.text
+    assert await Attachment.count() == 0

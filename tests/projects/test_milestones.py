@@ -3,11 +3,11 @@ overdue flag, and two people editing the same milestone."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from projects.tables import Attachment, Milestone
 from tests.factories import audit, post_form, sign_in
-from tests.projects.factories import PDF, make_member, make_milestone, make_project
+from tests.projects.factories import PDF, make_member, make_milestone, make_project, make_report
 
 
 def milestone_form(**overrides: str) -> dict[str, str]:
@@ -180,3 +180,66 @@ async def test_two_milestone_saves_at_the_same_moment_keep_one_and_refuse_the_ot
     assert sum(isinstance(o, EditConflict) for o in outcomes) == 1
     row = await Milestone.select().where(Milestone.id == milestone["id"]).first()
     assert row["version"] == 2 and row["percent"] in (10, 90)
+
+
+async def test_a_milestone_no_sent_report_covers_is_deleted_only_after_confirming(
+    client,
+) -> None:
+    project = await make_project()
+    member = await make_member(project, "member")
+    milestone = await make_milestone(project, due_on=date(2031, 5, 20))
+    await make_report(project, "2031-Q2")  # a draft: the bureau has seen nothing yet
+    await sign_in(client, member)
+    base = f"/en/account/projects/{project['slug']}/milestones/{milestone['id']}"
+    await post_form(
+        client,
+        base + "/edit",
+        milestone_form(version="1", due_on="2031-05-20"),
+        files={"files": ("scan.pdf", PDF, "application/pdf")},
+    )
+    assert 'href="' + base + '/delete"' in (await client.get(base + "/edit")).text
+
+    confirm = await client.get(base + "/delete")
+    assert confirm.status_code == 200
+    assert "Delete the milestone?" in confirm.text and "1 attached file" in confirm.text
+    assert await Milestone.count() == 1
+
+    deleted = await post_form(client, base + "/delete")
+
+    assert deleted.status_code == 200
+    assert deleted.url.path == f"/en/account/projects/{project['slug']}/"
+    assert "The milestone was deleted." in deleted.text
+    assert await Milestone.count() == 0 and await Attachment.count() == 0
+    assert (await audit("milestone.delete"))[0]["before"]["due_on"] == "2031-05-20"
+    assert (await client.get(base + "/delete")).status_code == 404
+
+
+async def test_a_milestone_covered_by_a_submitted_report_cannot_be_deleted(client) -> None:
+    project = await make_project()
+    member = await make_member(project, "member")
+    milestone = await make_milestone(project, due_on=date(2031, 5, 20))
+    await make_report(
+        project, "2031-Q2", status="submitted", submitted_at=datetime(2031, 7, 2, tzinfo=UTC)
+    )
+    await sign_in(client, member)
+    base = f"/en/account/projects/{project['slug']}/milestones/{milestone['id']}"
+
+    confirm = await client.get(base + "/delete")
+    assert "cannot be deleted" in confirm.text and "Quarter 2 of 2031" in confirm.text
+    assert "<button" not in confirm.text.split("confirm-heading", 1)[1]
+    refused = await post_form(client, base + "/delete")
+
+    assert refused.status_code == 400
+    assert "Cancel it instead" in refused.text
+    assert await Milestone.count() == 1
+
+
+async def test_people_outside_the_team_cannot_delete_a_milestone(client) -> None:
+    project = await make_project()
+    milestone = await make_milestone(project)
+    outsider = await make_member(await make_project(), "lead")
+    await sign_in(client, outsider)
+    base = f"/en/account/projects/{project['slug']}/milestones/{milestone['id']}"
+    assert (await client.get(base + "/delete")).status_code == 404
+    assert (await post_form(client, base + "/delete")).status_code == 404
+    assert await Milestone.count() == 1

@@ -235,3 +235,46 @@ async def test_two_saves_at_the_same_moment_never_overwrite_each_other() -> None
     versions = await ReportVersion.select().where(ReportVersion.report == report["id"])
     assert [v["number"] for v in versions] == [1]
     assert (await report_row(report["id"]))["current_version"] == 1
+
+
+async def test_the_bureaus_reviewers_hear_of_each_submitted_version_once_in_their_language(
+    client, run_jobs
+) -> None:
+    project = await make_project()
+    lead = await make_member(project, "lead", language="ru", name="Айгуль Сейткали")
+    report = await make_report(project)
+    chinese = await make_user("admin", email="bureau-zh@example.org", language="zh")
+    kazakh = await make_user("admin", email="bureau-kk@example.org", language="kk")
+    await make_user("coordinator", email="not-a-reviewer@example.org")
+    await sign_in(client, lead)
+    team_url = REPORT.format(slug=project["slug"])
+    await post_form(client, team_url + "edit", report_form(0))
+
+    await post_form(client, team_url + "submit", {"version": "1"})
+    await post_form(client, team_url + "submit", {"version": "1"})  # a second click
+    await run_jobs()
+
+    mails = await OutboxMessage.select().where(OutboxMessage.template == "project_report_submitted")
+    assert sorted((m["recipient"], m["language"]) for m in mails) == [
+        (kazakh["email"], "kk"),
+        (chinese["email"], "zh"),
+    ]
+    assert all(m["status"] == "sent" for m in mails)
+    subjects = {m["recipient"]: m["subject"] for m in mails}
+    assert "进展报告" in subjects[chinese["email"]]
+    assert "есеп" in subjects[kazakh["email"]]
+    body = str(
+        (await OutboxMessage.select().where(OutboxMessage.recipient == chinese["email"]).first())[
+            "context"
+        ]
+    )
+    assert f"/zh/manage/projects/{project['slug']}/reports/2026-Q1/" in body
+
+    await ProgressReport.update({ProgressReport.status: "changes_requested"}).where(
+        ProgressReport.id == report["id"]
+    )
+    await post_form(client, team_url + "edit", report_form(1, narrative_ru="Исправлено."))
+    await post_form(client, team_url + "submit", {"version": "2"})
+    assert (
+        await OutboxMessage.count().where(OutboxMessage.template == "project_report_submitted") == 4
+    )
