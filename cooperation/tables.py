@@ -62,6 +62,7 @@ class Profile(Table, tablename="cooperation_profile"):
     licensing_keys = Varchar(length=120, default="")  # "|sale|licence|": filterable everywhere
     images = JSON()  # stored image names under <data>/uploads/cooperation
     brochure = Varchar(length=80, default="")  # a stored PDF name
+    file_names = Varchar(length=500, default="")  # "|<image>|<brochure>|": who owns a file
     # private until both sides consent
     contact_name = Varchar(length=200, default="")
     contact_email = Varchar(length=254, default="")

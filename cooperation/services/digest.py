@@ -58,7 +58,12 @@ def previous_period(frequency: str, on: date) -> Period:
 
 
 async def subscription_of(viewer: Viewer) -> dict[str, Any] | None:
-    return await Subscription.select().where(Subscription.email == viewer.email.lower()).first()
+    return (
+        await Subscription.select()
+        .output(load_json=True)
+        .where(Subscription.email == viewer.email.lower())
+        .first()
+    )
 
 
 async def subscribe(
@@ -105,7 +110,12 @@ async def unsubscribe(token: str) -> bool:
 async def by_token(token: str) -> dict[str, Any] | None:
     if not token or len(token) > 64:
         return None
-    return await Subscription.select().where(Subscription.token == token).first()
+    return (
+        await Subscription.select()
+        .output(load_json=True)
+        .where(Subscription.token == token)
+        .first()
+    )
 
 
 # --- sending -------------------------------------------------------------------------------
@@ -174,6 +184,7 @@ async def send_digests(frequency: str, on: date) -> int:
         return 0
     subscribers = (
         await Subscription.select()
+        .output(load_json=True)
         .where(
             (Subscription.active == True)
             & (Subscription.frequency == frequency)

@@ -19,7 +19,13 @@ from core.db import write_transaction
 from core.errors import ValidationFailed
 from core.i18n import gettext
 from core.tables import Role
-from core.translated_forms import check_length, require_source_text, source_language, translated
+from core.translated_forms import (
+    check_length,
+    require_source_text,
+    row_form_values,
+    source_language,
+    translated,
+)
 from core.uploads import UploadRefused
 
 YEARS = range(2020, 2100)
@@ -174,3 +180,13 @@ async def stored_pdf_visible(name: str) -> bool:
     return await GuideVersion.exists().where(
         (GuideVersion.pdf == name) & (GuideVersion.guide.is_published == True)
     )
+
+
+async def form_values(city: str, year: int) -> dict[str, str]:
+    """The current version of a guide as the form's inputs, to start its next version."""
+    try:
+        found = await guide(city, year)
+    except NotFoundException:
+        return {"city": city, "year": str(year)}
+    values = row_form_values(found["version"], ("title", "priorities", "contacts"))
+    return {**values, "city": city, "year": str(year)}

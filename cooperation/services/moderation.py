@@ -24,14 +24,25 @@ REASON_MAX = 2000
 async def queue(page: int = 1) -> Page:
     """Submitted profiles, the longest-waiting first."""
     waiting = Profile.status == ProfileStatus.submitted.value
-    query = Profile.select().where(waiting).order_by(Profile.submitted_at).order_by(Profile.id)
+    query = (
+        Profile.select()
+        .output(load_json=True)
+        .where(waiting)
+        .order_by(Profile.submitted_at)
+        .order_by(Profile.id)
+    )
     return await paginate(query, Profile.count().where(waiting), page)
 
 
 async def recent(status: str, page: int = 1) -> Page:
     """Profiles in one state (published, returned, archived…), the latest change first."""
     chosen = Profile.status == status
-    query = Profile.select().where(chosen).order_by(Profile.updated_at, ascending=False)
+    query = (
+        Profile.select()
+        .output(load_json=True)
+        .where(chosen)
+        .order_by(Profile.updated_at, ascending=False)
+    )
     return await paginate(query, Profile.count().where(chosen), page)
 
 

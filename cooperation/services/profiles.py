@@ -77,7 +77,7 @@ class Uploads:
 
 
 async def get(profile_id: int) -> dict[str, Any] | None:
-    return await Profile.select().where(Profile.id == profile_id).first()
+    return await Profile.select().output(load_json=True).where(Profile.id == profile_id).first()
 
 
 def public_fields(profile: dict[str, Any]) -> dict[str, Any]:
@@ -111,6 +111,7 @@ async def of_organizations(organization_ids: list[int]) -> list[dict[str, Any]]:
         return []
     return (
         await Profile.select()
+        .output(load_json=True)
         .where(Profile.organization.is_in(organization_ids))
         .order_by(Profile.updated_at, ascending=False)
     )
@@ -313,6 +314,12 @@ def _store_uploads(
     return values
 
 
+def file_names(images: list[str], brochure: str) -> str:
+    """The lookup key of a profile's files (see `Profile.file_names`)."""
+    names = [name for name in [*images, brochure] if name]
+    return "|" + "|".join(names) + "|" if names else ""
+
+
 async def _organization_for(viewer: Viewer, slug: str, errors: dict[str, str]) -> int | None:
     choices = await posting_organizations(viewer)
     chosen = next((o for o in choices if o["slug"] == slug), None) if slug else None
@@ -367,6 +374,7 @@ async def create(
         updated_at=moment,
         images=values.get("images", []),
         licensing=values.get("licensing", []),
+        file_names=file_names(values.get("images", []), values.get("brochure", "")),
     )
     values["terms"] = matching.features(values)
     async with write_transaction():
@@ -408,6 +416,10 @@ async def update(
     values.update(status=status.value, updated_at=moment, return_reason=profile["return_reason"])
     if submit:
         values["submitted_at"] = moment
+    if profile["kind"] == ProfileKind.offer:
+        values["file_names"] = file_names(
+            values["images"], values.get("brochure") or profile["brochure"]
+        )
     values["terms"] = matching.features({**profile, **values})
     async with write_transaction():
         await Profile.update(values).where(Profile.id == profile["id"])

@@ -8,9 +8,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from cooperation.services import matching
+from cooperation.services.lexicon import concept_name
 from cooperation.services.profiles import public_fields
 from cooperation.services.vocabulary import CITIES, LICENSING_LABELS
 from cooperation.tables import Profile, ProfileKind, ProfileStatus
+from core.i18n import current_language
 from core.organizations import PARTNER_COUNTRIES
 from core.paging import Page, paginate
 from core.tables import Organization
@@ -84,6 +86,7 @@ async def listing(filters: Filters, page: int = 1, per_page: int = PER_PAGE) -> 
     where = _where(filters)
     query = (
         Profile.select(*LISTING_COLUMNS)
+        .output(load_json=True)
         .where(where)
         .order_by(Profile.published_at, ascending=False)
         .order_by(Profile.id, ascending=False)
@@ -109,6 +112,7 @@ async def attach_organizations(rows: list[dict[str, Any]]) -> None:
 async def published(profile_id: int) -> dict[str, Any] | None:
     row = (
         await Profile.select()
+        .output(load_json=True)
         .where((Profile.id == profile_id) & (Profile.status == ProfileStatus.published.value))
         .first()
     )
@@ -119,7 +123,8 @@ async def published(profile_id: int) -> dict[str, Any] | None:
 class Suggestion:
     profile: dict[str, Any]
     match: matching.Match
-    words: list[str]
+    words: list[str]  # the query's words that the shared n-grams come from
+    subjects: list[str]  # the lexicon's concepts both name, in the reader's language
 
 
 async def suggestions(profile: dict[str, Any], limit: int = 5) -> list[Suggestion]:
@@ -127,14 +132,22 @@ async def suggestions(profile: dict[str, Any], limit: int = 5) -> list[Suggestio
     found = await matching.suggestions(profile, limit)
     if not found:
         return []
-    rows = await Profile.select(*LISTING_COLUMNS).where(
-        Profile.id.is_in([m.profile_id for m in found])
+    rows = (
+        await Profile.select(*LISTING_COLUMNS)
+        .output(load_json=True)
+        .where(Profile.id.is_in([m.profile_id for m in found]))
     )
     await attach_organizations(rows)
     by_id = {row["id"]: row for row in rows}
     texts = matching.profile_texts(profile)
+    lang = current_language()
     return [
-        Suggestion(by_id[m.profile_id], m, matching.shared_words(texts, m.terms))
+        Suggestion(
+            by_id[m.profile_id],
+            m,
+            matching.shared_words(texts, m.terms),
+            [concept_name(key, lang) for key in m.concepts[:5]],
+        )
         for m in found
         if m.profile_id in by_id
     ]
@@ -143,6 +156,7 @@ async def suggestions(profile: dict[str, Any], limit: int = 5) -> list[Suggestio
 async def newest(limit: int = FEED_SIZE) -> list[dict[str, Any]]:
     rows = (
         await Profile.select(*LISTING_COLUMNS, Profile.description)
+        .output(load_json=True)
         .where(Profile.status == ProfileStatus.published.value)
         .order_by(Profile.published_at, ascending=False)
         .limit(limit)
