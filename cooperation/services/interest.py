@@ -10,7 +10,9 @@ placed in their city or sent by organizations of their city.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from litestar.exceptions import NotFoundException
 
@@ -187,15 +189,23 @@ async def decide(viewer: Viewer, request_id: int, accept: bool, client: str = ""
         )
         if not moved:
             raise ValidationFailed({"": gettext("This request has already been answered.")})
-        request = found.request
-        language = request["language"]
+        # The requester's own address: mailing them is no disclosure to anyone.
+        requester = (
+            await InterestRequest.select(
+                InterestRequest.contact_email, InterestRequest.contact_name
+            )
+            .where(InterestRequest.id == request_id)
+            .first()
+        )
+        assert requester is not None
+        language = found.request["language"]
         await queue_mail(
             key=f"cooperation-answer:{request_id}",
-            recipient=request["contact_email"],
+            recipient=requester["contact_email"],
             language=language,
             template="cooperation_answer",
             context={
-                "name": request["contact_name"],
+                "name": requester["contact_name"],
                 "title": mail.title_in(found.profile, language),
                 "kind": found.profile["kind"],
                 "accepted": accept,
@@ -318,6 +328,11 @@ async def overview(viewer: Viewer, status: str = "", page: int = 1) -> Page:
     return await paginate(query, count, page)
 
 
+def _local(moment: datetime | None, zone: str) -> datetime | None:
+    """A moment as the reader's wall-clock time (spreadsheets hold no time zones)."""
+    return moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None) if moment else None
+
+
 async def export(viewer: Viewer, kind: str, lang: str) -> Download:
     """The requests the viewer follows as a spreadsheet; contact columns stay empty until
     both sides consented."""
@@ -364,8 +379,8 @@ async def export(viewer: Viewer, kind: str, lang: str) -> Download:
                 Translated.load(row["title"]).show(lang).text,
                 Translated.load(row["requester_name"]).show(lang).text,
                 statuses.get(row["status"], row["status"]),
-                row["created_at"],
-                row["decided_at"],
+                _local(row["created_at"], viewer.timezone),
+                _local(row["decided_at"], viewer.timezone),
                 poster,
                 requester,
             ]
