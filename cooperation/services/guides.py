@@ -51,8 +51,10 @@ async def publish_version(
         raise PermissionDeniedException()
     errors: dict[str, str] = {}
     city = data.get("city", "")
-    if city not in allowed:
+    if city not in CITIES:
         errors["city"] = gettext("Choose a city.")
+    elif city not in allowed:
+        raise PermissionDeniedException()  # another city's guide: not offered on the form
     year = int(data["year"]) if data.get("year", "").isdigit() else 0
     if year not in YEARS:
         errors["year"] = gettext("Enter a year such as 2026.")

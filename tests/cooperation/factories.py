@@ -3,17 +3,27 @@ in any language (published straight away unless told otherwise), and guides."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 from datetime import UTC, datetime
 from typing import Any
 
 from cooperation.services import matching
 from cooperation.tables import Profile
+from core import passwords
 from core.access import Viewer
 from core.content import Translated
-from tests.factories import make_organization, make_user
+from core.tables import Membership, User
+from tests.factories import PASSWORD, make_organization
 
 _numbers = itertools.count(1)
+
+
+@functools.cache
+def password_hash() -> str:
+    return passwords.hash_password(PASSWORD)
+
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
@@ -31,13 +41,18 @@ async def make_poster(
         city=Translated.of("en", en=city_en).dump(),
         name=Translated.of("en", en=f"Organization {number}").dump(),
     )
-    user = await make_user(
-        "member",
+    # Straight into the table with one cached hash: argon2 is slow on purpose, and the access
+    # matrix makes four posters per case.
+    account = User(
         email=f"poster{number}@example.org",
-        organization_id=organization["id"],
-        language=language,
         name=f"Poster {number}",
+        role="member",
+        language=language,
+        password_hash=password_hash(),
     )
+    await account.save()
+    await Membership(user=account.id, organization=organization["id"]).save()
+    user: dict[str, Any] = {"id": account.id, "email": account.email, "password": PASSWORD}
     user["organization"] = organization
     user["viewer"] = Viewer(
         id=user["id"],
