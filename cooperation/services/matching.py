@@ -275,28 +275,23 @@ def _explain(
 
 
 def shared_words(texts: Iterable[str], terms: Iterable[str], limit: int = 5) -> list[str]:
-    """The words of `texts` that the strongest shared n-grams come from, for a reason a
-    person can read ("similar wording: орошения, засушливых")."""
-    wanted = list(terms)
+    """The query's words that the shared n-grams come from, for a reason a person can read
+    ("similar wording: орошения, засушливых"): a Cyrillic or Latin word counts when at least
+    half of its trigrams are shared (a stray "_су" is no likeness); of Han text, the shared
+    trigrams, else bigrams, themselves."""
+    shared = set(terms)
     words: list[str] = []
-    candidates = []
     for text in texts:
         lowered = normalise(text)
-        candidates.extend(_HAN.findall(lowered))
-        candidates.extend(_WORD.findall(_HAN.sub(" ", lowered)))
-    for term in wanted:
-        for word in candidates:
-            if len(word) < 2 or word in words:
-                continue
-            hit = term in word if _HAN.fullmatch(term) else term in f"_{word}_"
-            if hit:
-                shown = term if _HAN.fullmatch(word) and len(word) > 4 else word
-                if shown not in words:
-                    words.append(shown)
-                break
-        if len(words) >= limit:
-            break
-    return words
+        for run in _HAN.findall(lowered):
+            for size in (3, 2):
+                grams = [g for g in _han_grams(run) if len(g) == size and g in shared]
+                words.extend(g for g in grams if not any(g in w for w in words))
+        for word in _WORD.findall(_HAN.sub(" ", lowered)):
+            grams = set(_word_grams(word))
+            if word not in words and len(grams & shared) * 2 >= len(grams):
+                words.append(word)
+    return list(dict.fromkeys(words))[:limit]
 
 
 async def suggestions(profile: dict[str, Any], limit: int = 10) -> list[Match]:
