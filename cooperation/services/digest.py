@@ -23,7 +23,7 @@ from core.db import write_transaction
 from core.errors import ValidationFailed
 from core.i18n import LANGUAGES, gettext
 from core.organizations import PARTNER_COUNTRIES
-from core.outbox import queue_mail
+from core.outbox import queue_many
 from core.settings import get_settings
 from core.vocabulary import FIELDS
 
@@ -165,8 +165,8 @@ def contents(
 
 async def send_digests(frequency: str, on: date) -> int:
     """Queue the digest of the period that ended before `on` for every active subscriber of
-    that frequency who has something new; returns how many mails were queued (rows that
-    already existed from an earlier run are not queued again)."""
+    that frequency who has something new; returns how many mails were newly queued (a row
+    that already existed from an earlier run is not queued again)."""
     period = previous_period(frequency, on)
     profiles = (
         await Profile.select(
@@ -196,19 +196,19 @@ async def send_digests(frequency: str, on: date) -> int:
     queued = 0
     for start in range(0, len(subscribers), BATCH):
         batch = subscribers[start : start + BATCH]
-        async with write_transaction():
-            for subscription in batch:
-                found = contents(subscription, profiles, guide_versions)
-                if not any(found.values()):
-                    continue
-                lang = subscription["language"]
-                token = subscription["token"]
-                await queue_mail(
-                    key=f"cooperation-digest:{subscription['id']}:{period.key}",
-                    recipient=subscription["email"],
-                    language=lang,
-                    template="cooperation_digest",
-                    context={
+        messages = []
+        for subscription in batch:
+            found = contents(subscription, profiles, guide_versions)
+            if not any(found.values()):
+                continue
+            lang, token = subscription["language"], subscription["token"]
+            messages.append(
+                {
+                    "key": f"cooperation-digest:{subscription['id']}:{period.key}",
+                    "recipient": subscription["email"],
+                    "language": lang,
+                    "template": "cooperation_digest",
+                    "context": {
                         **found,
                         "frequency": frequency,
                         "period_start": period.starts.date().isoformat(),
@@ -216,8 +216,12 @@ async def send_digests(frequency: str, on: date) -> int:
                         "list_unsubscribe": f"{base}/{lang}/cooperation/unsubscribe/{token}",
                         "manage_link": f"/{lang}/account/cooperation/digest",
                     },
-                )
-                queued += 1
+                }
+            )
+        # The rows and the bookmark together: a rerun after a crash finds both or neither
+        # (and the outbox keys would stop a second copy even then).
+        async with write_transaction():
+            queued += await queue_many(messages)
             await Subscription.update({Subscription.last_period: period.key}).where(
                 Subscription.id.is_in([s["id"] for s in batch])
             )

@@ -15,6 +15,7 @@ Every suggestion says why it was made.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -36,6 +37,7 @@ MIN_SCORE = 0.1
 MIN_TEXT = 0.05
 CONCEPT_BOOST = 3  # a concept counts as much as several shared n-grams
 TITLE_REPEAT = 2
+PRUNE_DF = 1000  # see `rank`
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -122,6 +124,7 @@ class Index:
 
     stamp: tuple[Any, ...]
     candidates: dict[int, Candidate] = field(default_factory=dict)
+    by_field: dict[str, list[int]] = field(default_factory=dict)
     postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
     idf: dict[str, float] = field(default_factory=dict)
     size: int = 0
@@ -149,6 +152,7 @@ def build_index(stamp: tuple[Any, ...], rows: list[dict[str, Any]]) -> Index:
         index.candidates[row["id"]] = Candidate(
             row["id"], row["organization"], row["field"], row["country"], row["city"], norms
         )
+        index.by_field.setdefault(row["field"], []).append(row["id"])
     index.postings = postings
     return index
 
@@ -217,51 +221,60 @@ def region_score(query: dict[str, Any], candidate: Candidate) -> tuple[float, st
 
 def rank(
     index: Index, query: dict[str, Any], terms: dict[str, int], limit: int = 10
-) -> list[Match]:
-    """The best candidates for `query` (a profile row: field, country, city, organization),
-    never the query's own organization."""
+) -> list[tuple[float, float, Candidate]]:
+    """(score, text similarity, candidate) of the best candidates for `query` (a profile row:
+    field, country, city, organization), never the query's own organization.
+
+    Only candidates that share a feature or the field are looked at; features in more than
+    a tenth of a large index (PRUNE_DF) are left out of the dot product — they cost most of
+    the time and say least — but not out of the norms."""
     weights = {t: _weight(c) * index.term_idf(t) for t, c in terms.items()}
     norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
     scripts = {script(term) for term in weights} | {"concept"}
+    common = max(PRUNE_DF, index.size // 10)
     dots: dict[int, float] = {}
+    get = dots.get
     for term, weight in weights.items():
         posting = index.postings.get(term)
-        if not posting:
+        if not posting or len(posting) > common:
             continue
         q = weight / norm
         for candidate_id, d in posting:
-            dots[candidate_id] = dots.get(candidate_id, 0.0) + q * d
+            dots[candidate_id] = get(candidate_id, 0.0) + q * d
+    field_ids = index.by_field.get(query["field"], ())
     scored = []
-    for candidate in index.candidates.values():
+    for candidate_id in set(dots).union(field_ids):
+        candidate = index.candidates[candidate_id]
         if candidate.organization == query["organization"]:
             continue
-        dot = dots.get(candidate.id, 0.0)
+        dot = dots.get(candidate_id, 0.0)
         text = min(1.0, dot / candidate.norm(scripts)) if dot else 0.0
         same_field = candidate.field == query["field"]
         region, _where = region_score(query, candidate)
         score = TEXT_WEIGHT * text + FIELD_WEIGHT * same_field + REGION_WEIGHT * region
         if score >= MIN_SCORE and (text >= MIN_TEXT or same_field):
             scored.append((score, text, candidate))
-    scored.sort(key=lambda item: (-item[0], item[2].id))
-    return [_explain(index, query, weights, norm, *item) for item in scored[:limit]]
+    return heapq.nsmallest(limit, scored, key=lambda item: (-item[0], item[2].id))
 
 
-def _explain(
+def explain(
     index: Index,
     query: dict[str, Any],
-    weights: dict[str, float],
-    norm: float,
-    score: float,
-    text: float,
-    candidate: Candidate,
+    terms: dict[str, int],
+    found: tuple[float, float, Candidate],
+    candidate_terms: dict[str, int],
 ) -> Match:
-    shared = []
-    for term, weight in weights.items():
-        for candidate_id, d in index.postings.get(term, ()):
-            if candidate_id == candidate.id:
-                shared.append((weight / norm * d, term))
-                break
-    shared.sort(reverse=True)
+    """Why `found` was suggested: field, region, the concepts both name and the features
+    they share, strongest first (from the candidate's own counts, read for the few shown)."""
+    score, text, candidate = found
+    shared = sorted(
+        (
+            (_weight(count) * _weight(candidate_terms[term]) * index.term_idf(term) ** 2, term)
+            for term, count in terms.items()
+            if term in candidate_terms
+        ),
+        reverse=True,
+    )
     _score, where = region_score(query, candidate)
     return Match(
         profile_id=candidate.id,
@@ -295,8 +308,15 @@ def shared_words(texts: Iterable[str], terms: Iterable[str], limit: int = 5) -> 
 
 
 async def suggestions(profile: dict[str, Any], limit: int = 10) -> list[Match]:
-    """Published profiles of the other kind that fit `profile`, best first."""
+    """Published profiles of the other kind that fit `profile`, best first, with reasons."""
     other = ProfileKind.offer if profile["kind"] == ProfileKind.demand else ProfileKind.demand
     index = await index_for(other.value)
     terms = _terms(profile.get("terms")) or features(profile)
-    return rank(index, profile, terms, limit)
+    best = rank(index, profile, terms, limit)
+    if not best:
+        return []
+    rows = await Profile.select(Profile.id, Profile.terms).where(
+        Profile.id.is_in([candidate.id for _s, _t, candidate in best])
+    )
+    counts = {row["id"]: _terms(row["terms"]) for row in rows}
+    return [explain(index, profile, terms, found, counts.get(found[2].id, {})) for found in best]
