@@ -111,10 +111,10 @@ async def test_the_digest_mail_carries_a_one_click_unsubscribe(client, run_jobs,
     assert response.status_code == 200
     row = await Subscription.select().where(Subscription.email == subscriber.email).first()
     assert row["active"] is False
-    await guides_published_later_do_not_reach_them(subscriber)
+    await _an_unsubscribed_reader_gets_nothing_the_next_week(subscriber)
 
 
-async def guides_published_later_do_not_reach_them(subscriber: Viewer) -> None:
+async def _an_unsubscribed_reader_gets_nothing_the_next_week(subscriber: Viewer) -> None:
     await make_profile(
         await make_poster(),
         title={"en": "Next week"},
