@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-DOMAINS: tuple[str, ...] = ("core", "events", "projects")
+DOMAINS: tuple[str, ...] = ("core", "events", "projects", "cooperation")
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,8 @@ class RenderedMail:
     html: str
     # Files to attach, as the context gave them: {"filename", "content_type", "data_b64"}.
     attachments: tuple[dict[str, str], ...] = ()
+    # Bulk mail (digests): the one-click unsubscribe address (RFC 8058), else empty.
+    list_unsubscribe: str = ""
 
 
 @cache
@@ -73,7 +75,13 @@ def render(template: str, language: str, context: dict[str, Any]) -> RenderedMai
         text = _render_block(text_env, template, "text", full)
         html = html_env.get_template(f"mail/{template}.html").render(full)
     attachments = tuple(context.get("attachments") or ())
-    return RenderedMail(subject=subject, text=text + "\n", html=html, attachments=attachments)
+    return RenderedMail(
+        subject=subject,
+        text=text + "\n",
+        html=html,
+        attachments=attachments,
+        list_unsubscribe=str(context.get("list_unsubscribe") or ""),
+    )
 
 
 def message_id(key: str, sender: str) -> str:
@@ -95,6 +103,9 @@ def build_message(sender: str, recipient: str, key: str, mail: RenderedMail) -> 
     message["Subject"] = mail.subject
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = message_id(key, sender)
+    if mail.list_unsubscribe:
+        message["List-Unsubscribe"] = f"<{mail.list_unsubscribe}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
     for attachment in mail.attachments:

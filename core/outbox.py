@@ -108,6 +108,33 @@ async def queue_mail(
     return row["id"]
 
 
+async def queue_many(messages: list[dict[str, Any]]) -> int:
+    """`queue_mail` for many messages at once (bulk mail such as digests): one INSERT for
+    all of them, then a trigger for each row that is new. Each dict has the arguments of
+    `queue_mail`. Returns how many rows were new; a key stored before is left as it is."""
+    if not messages:
+        return 0
+    inserted = (
+        await OutboxMessage.insert(
+            *[
+                OutboxMessage(
+                    idempotency_key=m["key"],
+                    recipient=m["recipient"].strip().lower(),
+                    language=m["language"],
+                    template=m["template"],
+                    context=m["context"],
+                )
+                for m in messages
+            ]
+        )
+        .on_conflict(target=OutboxMessage.idempotency_key, action="DO NOTHING")
+        .returning(OutboxMessage.id)
+    )
+    for row in inserted:
+        await _trigger(row["id"])
+    return len(inserted)
+
+
 async def _claim(message_id: int) -> dict[str, Any] | None:
     """queued (and due) → sending, in one guarded UPDATE; None when another run has the row,
     it is not due yet, or it is done."""

@@ -134,3 +134,42 @@ def unlisted(rows: Iterable[tuple[str, str]], handlers: Iterable[Any]) -> list[s
         for method, path in guarded_routes(handlers)
         if (method, "/en" + shape(path)) not in listed
     ]
+
+
+def controller_handlers(items: Iterable[Any]) -> list[Any]:
+    """Route handlers of Litestar Controllers (with the controller's path and guards), and
+    plain handlers as they are, so `unlisted` sees both kinds of route."""
+    from litestar import Controller
+    from litestar.handlers import HTTPRouteHandler
+
+    found: list[Any] = []
+    for item in items:
+        if not (isinstance(item, type) and issubclass(item, Controller)):
+            found.append(item)
+            continue
+        for name in dir(item):
+            handler = getattr(item, name)
+            if not isinstance(handler, HTTPRouteHandler):
+                continue
+            found.append(_ControllerRoute(item, handler))
+    return found
+
+
+@dataclass(frozen=True)
+class _ControllerRoute:
+    controller: Any
+    handler: Any
+
+    @property
+    def guards(self) -> list[Any]:
+        own = vars(self.controller).get("guards") or []  # unset: a slot, not a list
+        return [*own, *(self.handler.guards or [])]
+
+    @property
+    def paths(self) -> set[str]:
+        base = self.controller.path.rstrip("/")
+        return {base + ("" if path == "/" else path) for path in self.handler.paths}
+
+    @property
+    def http_methods(self) -> set[str]:
+        return set(self.handler.http_methods)

@@ -1,0 +1,13 @@
+"""Piccolo app registration for `cooperation`: its tables and migrations."""
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig, table_finder
+
+APP_CONFIG = AppConfig(
+    app_name="cooperation",
+    migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
+    table_classes=table_finder(modules=["cooperation.tables"], exclude_imported=True),
+    migration_dependencies=["core.piccolo_app"],
+    commands=[],
+)
