@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from core import jobqueue, outbox
-from core.redis_server import EmbeddedRedis, _answers_ping
+from core.redis_server import EmbeddedRedis, answers_ping
 from core.tables import OutboxMessage
 from tests.factories import make_user, post_form, sign_in
 
@@ -25,7 +25,7 @@ async def restarted(server: EmbeddedRedis) -> bool:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + RESTART_WAIT_S
     while loop.time() < deadline:
-        if server.restarts and _answers_ping(server.socket_path):
+        if server.restarts and answers_ping(server.socket_path):
             return True
         await asyncio.sleep(0.05)
     return False
