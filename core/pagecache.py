@@ -28,7 +28,7 @@ from core import jobqueue, sessions
 
 VERSION_KEY = "hongshan:content-version"
 MAX_AGE_S = 30.0
-MAX_ENTRIES = 1024
+MAX_ENTRIES = 400  # a few hundred public pages × languages; memory stays bounded
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 OPT = "public_cache"
 PUBLIC_CACHE = {OPT: True}  # `opt=PUBLIC_CACHE` on a handler or controller opts it in
