@@ -66,7 +66,8 @@ async def setup(delegates: int) -> tuple:
     from core.content import Translated
     from core.tables import Organization
     from events.services import delegations
-    from events.tables import Delegation, Event
+    from events.delegations.tables import Delegation
+    from events.tables import Event
 
     starts = datetime.now(UTC) + timedelta(days=30)
     event = Event(
@@ -167,7 +168,7 @@ async def bench(args: argparse.Namespace, redis_url: str) -> None:
     from core.settings import get_settings
     from events.services import delegation_boards as boards
     from events.services import delegations, letters
-    from events.tables import VisaLetter
+    from events.delegations.tables import VisaLetter
 
     await migrate()
     await db.start_pool()

@@ -38,10 +38,11 @@ from core.pages import (
 )
 from core.paging import parse_page
 from core.tables import Organization, Role
+from events.delegations.tables import Delegation
 from events.services import delegation_boards as boards
 from events.services import delegation_import, exports, letters
 from events.services import delegations as rules
-from events.tables import Delegation, Event
+from events.tables import Event
 
 NO_STORE = CacheControlHeader(no_store=True)
 

@@ -27,9 +27,10 @@ from core import i18n
 from core.content import json_value, plain_text
 from core.i18n import gettext, zone_name
 from core.paging import Page, order, paginate
+from events.delegations.tables import Delegate, Delegation, VisaLetter
 from events.services import delegations as rules
 from events.services import passports
-from events.tables import Delegate, Delegation, Event, VisaLetter
+from events.tables import Event
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_NAME_LIMIT = 31

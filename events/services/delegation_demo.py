@@ -15,9 +15,10 @@ from core.auth import load_viewer
 from core.content import json_value
 from core.errors import ValidationFailed
 from core.tables import Organization, User
+from events.delegations.tables import Delegation
 from events.services import delegations, registrations
 from events.services.registrations import Person
-from events.tables import Delegation, Event, RegistrationQuestion
+from events.tables import Event, RegistrationQuestion
 
 CONFERENCE = "annual-conference"
 AIRPORT = "Urumqi Tianshan International Airport (URC)"

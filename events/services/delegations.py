@@ -36,18 +36,15 @@ from core.errors import ValidationFailed
 from core.i18n import current_language, gettext, lazy_gettext
 from core.moments import local_input, read_moment
 from core.tables import Membership, Organization, OutboxMessage, OutboxStatus, Role, User
+from events.delegations.tables import Delegate, Delegation, DelegationStatus, VisaLetter
 from events.services import letters as letter_pdf
 from events.services import mail_context, passports
 from events.tables import (
-    Delegate,
-    Delegation,
-    DelegationStatus,
     Event,
     EventQuota,
     EventStatus,
     Registration,
     RegistrationStatus,
-    VisaLetter,
 )
 
 RENDER_JOB = "render_visa_letters"

@@ -17,10 +17,11 @@ import segno
 from pypdf import PdfReader
 
 from core.tables import AuditEntry, OutboxMessage
+from events.delegations.tables import Delegate, VisaLetter
 from events.services import delegations, registrations
 from events.services.registrations import Person
-from events.tables import Delegate, Registration, VisaLetter
-from tests.events.delegation_factories import (
+from events.tables import Registration
+from tests.events.delegations.factories import (
     city,
     conference,
     fresh,

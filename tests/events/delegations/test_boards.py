@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 
 from core.tables import AuditEntry
+from events.delegations.tables import Delegate
 from events.services import delegation_boards, delegations
-from events.tables import Delegate
-from tests.events.delegation_factories import (
+from tests.events.delegations.factories import (
     city,
     conference,
     delegation_with,

@@ -15,9 +15,10 @@ import pytest
 from core import i18n
 from core.errors import ValidationFailed
 from core.tables import AuditEntry, OutboxMessage
+from events.delegations.tables import Delegate, Delegation, VisaLetter
 from events.services import delegations, passports
-from events.tables import Delegate, Delegation, Event
-from tests.events.delegation_factories import (
+from events.tables import Event
+from tests.events.delegations.factories import (
     city,
     conference,
     delegation_with,
@@ -458,7 +459,6 @@ async def test_delegation_rows_hold_no_clear_passport_after_outbox_mails(run_job
 async def test_the_demo_has_delegations_from_three_cities_in_different_states() -> None:
     from core.demo import load_core_demo
     from events.demo import load_events_demo
-    from events.tables import VisaLetter
 
     await load_core_demo()
     await load_events_demo()

@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 from core.access import Viewer
 from core.auth import load_viewer
 from core.content import Translated
+from events.delegations.tables import Delegation
 from events.services import delegations
-from events.tables import Delegation, EventQuota
+from events.tables import EventQuota
 from tests.events.factories import make_event, make_quota
 from tests.factories import make_organization, make_user
 

@@ -12,9 +12,10 @@ import pytest
 
 from core.errors import ValidationFailed
 from core.tables import AuditEntry
+from events.delegations.tables import Delegate, VisaLetter
 from events.services import delegations
-from events.tables import Delegate, Event, VisaLetter
-from tests.events.delegation_factories import city, conference, fresh, member, office, submitted
+from events.tables import Event
+from tests.events.delegations.factories import city, conference, fresh, member, office, submitted
 from tests.factories import sign_in
 
 SIGNATORY = {"signatory_name": "李娜", "signatory_title": "主任"}

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 
 from core import i18n
+from events.delegations.tables import Delegate
 from events.services import delegations
-from events.tables import Delegate
-from tests.events.delegation_factories import city, conference, delegation_with
+from tests.events.delegations.factories import city, conference, delegation_with
 from tests.factories import csrf_token, sign_in
 
 PEOPLE = [

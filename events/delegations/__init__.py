@@ -1,0 +1,1 @@
+"""Delegations: the foreign-affairs office's workflow for partner organizations' delegations."""
