@@ -1,4 +1,5 @@
-"""Events: the conference, forums and roadshows; registrations, invitations, delegations."""
+"""Events: the conference, forums and roadshows; registrations and invitations. Features live
+in subpackages named in `features` (events.delegations), which the event core never imports."""
 
 from core.domains import Domain, MenuEntry
 from core.i18n import N_
@@ -13,4 +14,5 @@ domain = Domain(
     cron_jobs=jobs.cron_jobs,
     demo_loader=demo.load_events_demo,
     menu=(MenuEntry(label=N_("Events"), path="events/", order=10),),
+    features=("events.delegations",),
 )

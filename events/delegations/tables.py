@@ -87,6 +87,14 @@ class Delegate(Table, tablename="delegate"):
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
+class LetterStatus(StrEnum):
+    pending = "pending"  # waits for a worker to render it
+    ready = "ready"
+    failed = "failed"
+    superseded = "superseded"  # a later round replaced it
+    purged = "purged"  # its file was removed after the event
+
+
 class VisaLetter(Table, tablename="visa_letter"):
     """One visa invitation letter; `content` is the sealed PDF once a worker has rendered it."""
 
@@ -96,7 +104,7 @@ class VisaLetter(Table, tablename="visa_letter"):
     sequence = Integer()  # per event: the reference number's last part
     reference = Varchar(length=40, unique=True)
     batch = Integer(default=1)
-    status = Varchar(length=12, default="pending", index=True)  # pending, ready, failed, ...
+    status = Varchar(length=12, default="pending", index=True)  # a LetterStatus
     languages = Varchar(length=8, default="zh+en")
     signatory_name = Varchar(length=200, default="")
     signatory_title = Varchar(length=200, default="")

@@ -1,6 +1,6 @@
 """Event routes, by area; each module lists its `pages` (under /<lang>/), `api` and `routes`."""
 
-from events.routes import delegations, invitations, manage, operations, public, registration
+from events.routes import invitations, manage, operations, public, registration
 
 pages = [
     *public.pages,
@@ -8,7 +8,6 @@ pages = [
     *manage.pages,
     *operations.pages,
     *invitations.pages,
-    *delegations.pages,
 ]
 api = [*public.api, *operations.api]
 routes = [*public.routes]
