@@ -104,7 +104,7 @@ class VisaLetter(Table, tablename="visa_letter"):
     sequence = Integer()  # per event: the reference number's last part
     reference = Varchar(length=40, unique=True)
     batch = Integer(default=1)
-    status = Varchar(length=12, default="pending", index=True)  # a LetterStatus
+    status = Varchar(length=12, choices=LetterStatus, default="pending", index=True)
     languages = Varchar(length=8, default="zh+en")
     signatory_name = Varchar(length=200, default="")
     signatory_title = Varchar(length=200, default="")
