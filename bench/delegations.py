@@ -65,8 +65,9 @@ async def setup(delegates: int) -> tuple:
     from core.accounts import create_user
     from core.content import Translated
     from core.tables import Organization
-    from events.services import delegations
-    from events.tables import Delegation, Event
+    from events.delegations.services import hotels, member_form, members, opening, records
+    from events.delegations.tables import Delegation
+    from events.tables import Event
 
     starts = datetime.now(UTC) + timedelta(days=30)
     event = Event(
@@ -109,8 +110,8 @@ async def setup(delegates: int) -> tuple:
             city=Translated.of("ru", ru=f"Город {number}").dump(),
         )
         await organization.save()
-        delegation_id = await delegations.open_delegation(office, row["slug"], organization.id)
-        delegation = await delegations.get(delegation_id)
+        delegation_id = await opening.open_delegation(office, row["slug"], organization.id)
+        delegation = await records.get(delegation_id)
         cleaned = []
         for index in range(number, min(number + PER_DELEGATION, delegates)):
             data = {
@@ -143,14 +144,14 @@ async def setup(delegates: int) -> tuple:
                 "needs_letter": "yes",
                 "is_head": "yes" if index == number else "",
             }
-            cleaned.append(delegations.clean_member(data, row))
-        await delegations.save_members_batch(office, delegation, cleaned)
-        await delegations.set_rooms(
+            cleaned.append(member_form.clean_member(data, row))
+        await members.save_members_batch(office, delegation, cleaned)
+        await hotels.set_rooms(
             office,
             delegation,
             {
                 member["id"]: (f"Hotel {n % 3}", str(1000 + n // 2))
-                for n, member in enumerate(await delegations.members(delegation_id))
+                for n, member in enumerate(await records.members(delegation_id))
             },
         )
         await Delegation.update({Delegation.status: "approved"}).where(
@@ -165,9 +166,10 @@ async def bench(args: argparse.Namespace, redis_url: str) -> None:
     from core.content import Translated
     from core.migrations import migrate
     from core.settings import get_settings
-    from events.services import delegation_boards as boards
-    from events.services import delegations, letters
-    from events.tables import VisaLetter
+    from core.spreadsheets import xlsx_bytes
+    from events.delegations.services import boards, documents, hotels, letters, members, records
+    from events.delegations.services import sheets as board_sheets
+    from events.delegations.tables import VisaLetter
 
     await migrate()
     await db.start_pool()
@@ -189,48 +191,43 @@ async def bench(args: argparse.Namespace, redis_url: str) -> None:
         # Letters: the worker's path (decrypt, render, seal, store) for L letters.
         wanted = ids[: max(1, -(-args.letters // PER_DELEGATION))]
         for delegation_id in wanted:
-            delegation = await delegations.get(delegation_id)
-            await delegations.issue_letters(
+            delegation = await records.get(delegation_id)
+            await letters.issue_letters(
                 office, delegation, {"signatory_name": "李娜", "signatory_title": "主任"}
             )
         pending = await VisaLetter.count().where(VisaLetter.status == "pending")
         started = time.perf_counter()
         rendered = 0
         for delegation_id in wanted:
-            rendered += await delegations.render_letters(delegation_id)
+            rendered += await letters.render_letters(delegation_id)
         timed(f"letters (worker path) {rendered} of {pending}", started, rendered, "letters")
         first = (await VisaLetter.select().limit(1))[0]
-        data = await delegations.letter_data(first)
+        data = await letters.letter_data(first)
         started = time.perf_counter()
         for _ in range(50):
-            letters.visa_letter_pdf(data)
+            documents.visa_letter_pdf(data)
         timed("letters (PDF rendering alone) 50", started, 50, "letters")
 
         started = time.perf_counter()
         rows = await boards.board_members(event["id"])
-        hotels, homeless = boards.rooming(rows)
+        found, homeless = hotels.rooming(rows)
         timed(
-            f"rooming list: {len(rows)} delegates, {len(hotels)} hotels, "
-            f"{sum(len(h.rooms) for h in hotels)} rooms",
+            f"rooming list: {len(rows)} delegates, {len(found)} hotels, "
+            f"{sum(len(h.rooms) for h in found)} rooms",
             started,
         )
         started = time.perf_counter()
-        rooming = boards.workbook([boards.rooming_sheet(rows, event)])
+        rooming = xlsx_bytes(board_sheets.rooming_sheets(rows, event))
         timed(f"rooming list XLSX ({len(rooming) // 1024} KiB)", started)
         started = time.perf_counter()
-        arrivals = boards.workbook(
-            [
-                boards.travel_sheet(rows, event, "arrival"),
-                boards.travel_sheet(rows, event, "departure"),
-            ]
-        )
+        arrivals = xlsx_bytes(board_sheets.arrival_sheets(rows, event))
         timed(f"arrivals XLSX ({len(arrivals) // 1024} KiB)", started)
         started = time.perf_counter()
-        members = boards.workbook([boards.members_sheet(rows, event, clear=True)])
-        timed(f"members XLSX with passports opened ({len(members) // 1024} KiB)", started)
+        people = xlsx_bytes([board_sheets.members_sheet(rows, event, members.in_clear)])
+        timed(f"members XLSX with passports opened ({len(people) // 1024} KiB)", started)
         started = time.perf_counter()
         cards = [
-            letters.BadgeData(
+            documents.BadgeData(
                 name_native=r["name_native"],
                 name_zh=r["name_zh"],
                 name_latin=r["name_latin"],
@@ -241,7 +238,7 @@ async def bench(args: argparse.Namespace, redis_url: str) -> None:
             )
             for r in rows
         ]
-        badges = letters.badges_pdf(Translated.load(event["title"]), cards)
+        badges = documents.badges_pdf(Translated.load(event["title"]), cards)
         timed(f"badges PDF, {len(rows)} badges ({len(badges) // 1024} KiB)", started)
         assert not homeless
     finally:

@@ -126,11 +126,20 @@ def stored_image(folder_name: str, name: str, headers: dict[str, str]) -> File:
 
 def attachment(download: Download) -> Response[bytes]:
     """A file the browser saves rather than shows; never cached (exports hold personal data)."""
+    return _file(download, "attachment")
+
+
+def shown_inline(download: Download) -> Response[bytes]:
+    """A file the browser shows (a PDF) rather than saves; never cached either."""
+    return _file(download, "inline")
+
+
+def _file(download: Download, disposition: str) -> Response[bytes]:
     return Response(
         download.content,
         media_type=download.media_type,
         headers={
-            "content-disposition": f'attachment; filename="{download.filename}"',
+            "content-disposition": f'{disposition}; filename="{download.filename}"',
             "cache-control": "no-store",
         },
     )

@@ -13,7 +13,7 @@ from core.access import Viewer
 from core.demo import demo_viewer
 from core.tables import Organization, User
 from core.translated_forms import row_form_values
-from events.services import agenda, delegation_demo, lifecycle, registrations
+from events.services import agenda, lifecycle, registrations
 from events.services import events as event_rules
 from events.services import questions as question_rules
 from events.services import quotas as quota_rules
@@ -71,7 +71,6 @@ async def load_events_demo() -> None:
     ):
         if not await Event.exists().where(Event.slug == slug):
             await load(admin, organizations)
-    await delegation_demo.load_demo_delegations()
     print("Demo events: the annual conference in Urumqi, a roadshow in Almaty, a forum in")
     print("  Tashkent and a past forum in Dushanbe (back office: /en/manage/events/).")
 

@@ -1,6 +1,5 @@
 """Event jobs: lapsing unanswered waiting-list offers so the next person gets the seat;
-sending invitations in the background, and their reminders on the organizer's schedule;
-rendering visa letters, and purging delegations' passport data after the retention time."""
+sending invitations in the background, and their reminders on the organizer's schedule."""
 
 from __future__ import annotations
 
@@ -9,7 +8,7 @@ from typing import Any
 from arq.cron import cron
 from arq.worker import func
 
-from events.services import delegations, invitations, registrations
+from events.services import invitations, registrations
 
 
 async def expire_waitlist_offers(_ctx: dict[str, Any]) -> int:
@@ -26,29 +25,11 @@ async def invitation_upkeep(_ctx: dict[str, Any]) -> int:
     return await invitations.send_due_reminders()
 
 
-async def render_visa_letters(_ctx: dict[str, Any], delegation_id: int) -> int:
-    return await delegations.render_letters(delegation_id)
-
-
-async def delegation_upkeep(_ctx: dict[str, Any]) -> int:
-    """Every five minutes: letters whose job was lost, letter files left in sent mail."""
-    await delegations.resume_letters()
-    return await delegations.scrub_letter_mail()
-
-
-async def purge_delegation_data(_ctx: dict[str, Any]) -> dict[str, int]:
-    """Daily: the dry-run report of upcoming purges, then the purges reported a week ago."""
-    return await delegations.run_retention()
-
-
 # No kept result, as for outbox jobs: a sending's job id must be free again once a run ends.
 jobs: list[Any] = [
     func(send_invitation_campaign, name=invitations.CAMPAIGN_JOB, keep_result=0, timeout=3600),
-    func(render_visa_letters, name=delegations.RENDER_JOB, keep_result=0, timeout=1800),
 ]
 cron_jobs = [
     cron(expire_waitlist_offers, second=30, unique=True),
     cron(invitation_upkeep, second=15, unique=True),
-    cron(delegation_upkeep, minute=set(range(0, 60, 5)), second=45, unique=True),
-    cron(purge_delegation_data, hour=2, minute=30, second=5, unique=True),
 ]

@@ -19,7 +19,6 @@ from events.routes import (
     registration,
     registration_setup,
 )
-from events.routes.delegations import pages as delegation_pages
 from events.routes.invitations import pages as invitation_pages
 
 pages = [
@@ -34,7 +33,6 @@ pages = [
     operations.RegistrationsBoardController,
     operations.CheckInController,
     *invitation_pages,
-    *delegation_pages,
 ]
 api = [public.EventsApiController, operations.CheckInStatsApi]
 routes = [public.EventMediaController]

@@ -50,7 +50,7 @@ from core.moments import local_input, read_moment
 from core.paging import Page, order, paginate
 from core.settings import get_settings
 from core.tables import Membership, Organization, OutboxStatus, Role, User
-from events.services import mail_context, registrations
+from events.services import mail_context, participation, registrations
 from events.services.calendar import event_calendar
 from events.services.exports import moment_text
 from events.services.labels import registration_status_labels
@@ -1766,3 +1766,13 @@ async def register(
             after={"answer": Answer.accepted, "registration": ids[0]},
         )
     return ids[0]
+
+
+def accepted_events(organization_id: int) -> Any:
+    """Events whose invitation to this organization was accepted: it takes part in them."""
+    return Invitation.select(Invitation.event).where(
+        (Invitation.organization == organization_id) & (Invitation.answer == Answer.accepted)
+    )
+
+
+participation.add_source(accepted_events)

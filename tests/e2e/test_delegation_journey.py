@@ -31,7 +31,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from core import i18n
-from events.services import delegations
+from events.delegations.services import vocabulary
 from tests.e2e.conftest import ARTIFACTS, PageFactory, Shot, start_server
 
 DEMO_PASSWORD = "hongshan-demo"
@@ -83,7 +83,7 @@ def filled_template(template: bytes, starts: datetime, *, bad_row: int | None) -
     before the event `starts` and leaving two days after; `bad_row` departs before it
     arrives."""
     with i18n.language("ru"):
-        labels = delegations.field_labels()
+        labels = vocabulary.field_labels()
     book = load_workbook(io.BytesIO(template))
     sheet = book.worksheets[0]
     columns = {cell.value: cell.column for cell in sheet[1]}

@@ -11,13 +11,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.access import Viewer
-from core.auth import load_viewer
 from core.content import json_value
+from core.demo import demo_viewer
 from core.errors import ValidationFailed
-from core.tables import Organization, User
-from events.services import delegations, registrations
+from core.tables import Organization
+from events.delegations.services import hotels, letters, members, opening, records, workflow
+from events.delegations.tables import Delegation
+from events.services import registrations
 from events.services.registrations import Person
-from events.tables import Delegation, Event, RegistrationQuestion
+from events.tables import Event, RegistrationQuestion
 
 CONFERENCE = "annual-conference"
 AIRPORT = "Urumqi Tianshan International Airport (URC)"
@@ -53,11 +55,6 @@ BISHKEK = [
     ("Нурбек Осмонов", "OSMONOV NURBEK", "", "m", "1995-05-27",
      "AC2210458", "Специалист мэрии", "ky,ru", {"diet": "halal"}),
 ]  # fmt: skip
-
-
-async def _viewer(email: str) -> Viewer | None:
-    user = await User.select(User.id).where(User.email == email).first()
-    return await load_viewer(user["id"]) if user else None
 
 
 def _person(
@@ -107,20 +104,20 @@ def _person(
 async def _delegation(
     actor: Viewer, event: dict[str, Any], organization_id: int, people: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    delegation_id = await delegations.open_delegation(actor, event["slug"], organization_id)
-    delegation = await delegations.get(delegation_id)
+    delegation_id = await opening.open_delegation(actor, event["slug"], organization_id)
+    delegation = await records.get(delegation_id)
     assert delegation is not None
     for person in people:
-        await delegations.save_member(actor, delegation, person)
-    found = await delegations.get(delegation_id)
+        await members.save_member(actor, delegation, person)
+    found = await records.get(delegation_id)
     assert found is not None
     return found
 
 
 async def load_demo_delegations() -> None:
     event = await Event.select().where(Event.slug == CONFERENCE).first()
-    office = await _viewer("fao@example.org")
-    coordinator = await _viewer("coordinator@example.org")
+    office = await demo_viewer("fao@example.org")
+    coordinator = await demo_viewer("coordinator@example.org")
     if event is None or office is None or await Delegation.exists():
         return
     cities = {
@@ -141,7 +138,7 @@ async def load_demo_delegations() -> None:
     # The conference reserves seats for Almaty, so its coordinator may open the delegation.
     opener = coordinator if coordinator and coordinator.acts_for(cities["almaty"]) else office
     almaty = await _delegation(opener, event, cities["almaty"], almaty_people)
-    await delegations.set_rank(opener, almaty, "deputy_head_of_city")
+    await workflow.set_rank(opener, almaty, "deputy_head_of_city")
 
     # Tashkent: submitted, waiting for the office.
     tashkent_people = [
@@ -156,8 +153,8 @@ async def load_demo_delegations() -> None:
         for row in TASHKENT
     ]
     tashkent = await _delegation(office, event, cities["tashkent"], tashkent_people)
-    await delegations.set_rank(office, tashkent, "head_of_city")
-    await delegations.submit(office, tashkent)
+    await workflow.set_rank(office, tashkent, "head_of_city")
+    await workflow.submit(office, tashkent)
 
     # Bishkek: approved, letters issued, rooms assigned, registered for check-in.
     bishkek_people = []
@@ -176,22 +173,22 @@ async def load_demo_delegations() -> None:
         await _register(event, person["email"], row[0], cities["bishkek"])
         bishkek_people.append(person)
     bishkek = await _delegation(office, event, cities["bishkek"], bishkek_people)
-    await delegations.set_rank(office, bishkek, "deputy_head_of_city")
-    await delegations.submit(office, bishkek)
-    await delegations.approve(office, await _fresh(bishkek))
-    await delegations.issue_letters(
+    await workflow.set_rank(office, bishkek, "deputy_head_of_city")
+    await workflow.submit(office, bishkek)
+    await workflow.approve(office, await _fresh(bishkek))
+    await letters.issue_letters(
         office,
         await _fresh(bishkek),
         {"signatory_name": "李娜", "signatory_title": "主任 / Director"},
     )
-    await delegations.render_letters(bishkek["id"])
-    members = await delegations.members(bishkek["id"])
-    await delegations.set_rooms(
+    await letters.render_letters(bishkek["id"])
+    people = await records.members(bishkek["id"])
+    await hotels.set_rooms(
         office,
         bishkek,
         {
             row["id"]: ("Hoi Tak Hotel Urumqi", room)
-            for row, room in zip(members, ("1208", "1106", "1107"), strict=True)
+            for row, room in zip(people, ("1208", "1106", "1107"), strict=True)
         },
     )
     print("Demo delegations: Almaty (draft), Tashkent (submitted), Bishkek (letters issued)")
@@ -199,7 +196,7 @@ async def load_demo_delegations() -> None:
 
 
 async def _fresh(delegation: dict[str, Any]) -> dict[str, Any]:
-    found = await delegations.get(delegation["id"])
+    found = await records.get(delegation["id"])
     assert found is not None
     return found
 

@@ -1,13 +1,13 @@
 """PDF documents of delegations: visa invitation letters and sheets of name badges.
 
-A letter is in Chinese plus Russian or English (events.services.delegations picks the second
-language by the member's country). Its wording is an official document's, fixed per language
+A letter is in Chinese plus Russian or English (the second language goes by the member's
+country: vocabulary.letter_language). Its wording is an official document's, fixed per language
 here, not interface text: it must read the same whatever language the person who generates it
 uses, and the embassy reads Chinese whatever our catalogs hold.
 
-Fonts are the subsets vendored in `events/fonts/` (see build_fonts.py there): DejaVu Sans for
-Latin and Cyrillic (Kazakh, Kyrgyz, Tajik and Uzbek letters included), Noto Sans SC for
-Chinese as its fallback; the PDF embeds the glyphs it uses.
+Fonts are the subsets vendored in `events/delegations/fonts/` (see build_fonts.py there):
+DejaVu Sans for Latin and Cyrillic (Kazakh, Kyrgyz, Tajik and Uzbek letters included), Noto
+Sans SC for Chinese as its fallback; the PDF embeds the glyphs it uses.
 """
 
 from __future__ import annotations

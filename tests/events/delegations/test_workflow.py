@@ -15,9 +15,10 @@ import pytest
 from core import i18n
 from core.errors import ValidationFailed
 from core.tables import AuditEntry, OutboxMessage
-from events.services import delegations, passports
-from events.tables import Delegate, Delegation, Event
-from tests.events.delegation_factories import (
+from events.delegations.services import members, passports, workflow
+from events.delegations.tables import Delegate, Delegation, VisaLetter
+from events.tables import Event
+from tests.events.delegations.factories import (
     city,
     conference,
     delegation_with,
@@ -75,14 +76,14 @@ async def test_coordinator_sees_masked_passport_and_office_sees_it_in_clear(clie
     assert page.status_code == 200
     assert "N7654321" not in page.text and "•••••321" in page.text
     assert "1985-03-14" not in page.text and "1985-••-••" in page.text
-    assert page.headers["cache-control"] == "no-store"
+    assert "no-store" in page.headers["cache-control"]
 
     client.cookies.clear()
     await sign_in(client, fao["user"])
     page = await client.get(f"/en/manage/delegations/{delegation['id']}/")
     assert page.status_code == 200
     assert "N7654321" in page.text and "1985-03-14" in page.text
-    assert page.headers["cache-control"] == "no-store"
+    assert "no-store" in page.headers["cache-control"]
     views = await AuditEntry.select().where(AuditEntry.action == "delegation.passport_view")
     assert len(views) == 1 and views[0]["actor"] == fao["user"]["id"]
     assert "N7654321" not in json.dumps(views, default=str)
@@ -107,7 +108,7 @@ async def test_audit_log_of_member_changes_never_holds_passport_data() -> None:
     delegation = await delegation_with(event, almaty, member(event, passport_number="N5550001"))
     row = (await Delegate.select().where(Delegate.delegation == delegation["id"]))[0]
     changed = member(event, passport_number="N5550002", date_of_birth="1980-01-02")
-    await delegations.save_member(almaty["viewer"], delegation, changed, row)
+    await members.save_member(almaty["viewer"], delegation, changed, row)
     entries = json.dumps(await AuditEntry.select(), default=str)
     for secret in ("N5550001", "N5550002", "1980-01-02", "1985-03-14"):
         assert secret not in entries
@@ -132,7 +133,7 @@ async def test_departure_before_arrival_is_refused_and_nothing_is_saved(client) 
     assert "The departure must come after the arrival." in response.text
     # The typed values come back (passport too: the page is not cached), nothing is stored.
     assert data["passport_number"] in response.text
-    assert response.headers["cache-control"] == "no-store"
+    assert "no-store" in response.headers["cache-control"]
     assert await Delegate.count() == 0
 
 
@@ -142,7 +143,7 @@ async def test_the_same_passport_twice_in_one_event_is_refused_even_across_deleg
     await delegation_with(event, almaty, member(event, passport_number="AA1234567"))
     other = await delegation_with(event, tashkent)
     with pytest.raises(ValidationFailed) as refused, i18n.language("en"):
-        await delegations.save_member(
+        await members.save_member(
             tashkent["viewer"], other, member(event, passport_number="aa 123-4567")
         )
     assert "already listed for this event" in refused.value.errors["passport_number"]
@@ -163,7 +164,7 @@ async def test_passport_expiring_within_six_months_of_the_end_is_flagged(client)
     soon = (event["ends_at"] + timedelta(days=100)).date().isoformat()
     delegation = await delegation_with(event, almaty)
     with i18n.language("en"):
-        _id, warnings = await delegations.save_member(
+        _id, warnings = await members.save_member(
             almaty["viewer"], delegation, member(event, passport_expires=soon)
         )
     assert "within six months" in warnings["passport_expires"]
@@ -178,7 +179,7 @@ async def test_passport_expiring_before_the_event_ends_is_refused() -> None:
     delegation = await delegation_with(event, almaty)
     expired = (event["ends_at"] - timedelta(days=2)).date().isoformat()
     with pytest.raises(ValidationFailed) as refused, i18n.language("en"):
-        await delegations.save_member(
+        await members.save_member(
             almaty["viewer"], delegation, member(event, passport_expires=expired)
         )
     assert refused.value.errors["passport_expires"] == (
@@ -292,10 +293,10 @@ async def test_coordinators_cannot_edit_after_the_freeze_date() -> None:
         {Event.delegations_freeze_at: datetime.now(UTC) - timedelta(minutes=1)}
     ).where(Event.id == event["id"])
     with pytest.raises(ValidationFailed) as refused, i18n.language("en"):
-        await delegations.save_member(almaty["viewer"], delegation, member(event))
+        await members.save_member(almaty["viewer"], delegation, member(event))
     assert "frozen" in refused.value.errors[""]
     fao = await office()
-    await delegations.save_member(fao["viewer"], delegation, member(event))  # the office may
+    await members.save_member(fao["viewer"], delegation, member(event))  # the office may
     assert await Delegate.count() == 1
 
 
@@ -445,7 +446,7 @@ async def test_delegation_rows_hold_no_clear_passport_after_outbox_mails(run_job
     delegation = await submitted(
         event, almaty, member(event, is_head="yes", passport_number="N4440001")
     )
-    await delegations.return_delegation(fao["viewer"], delegation, "Проверьте даты.")
+    await workflow.return_delegation(fao["viewer"], delegation, "Проверьте даты.")
     await run_jobs()
     rows = json.dumps(await OutboxMessage.select(), default=str)
     assert "N4440001" not in rows
@@ -457,11 +458,12 @@ async def test_delegation_rows_hold_no_clear_passport_after_outbox_mails(run_job
 
 async def test_the_demo_has_delegations_from_three_cities_in_different_states() -> None:
     from core.demo import load_core_demo
+    from events.delegations.demo import load_demo_delegations
     from events.demo import load_events_demo
-    from events.tables import VisaLetter
 
     await load_core_demo()
     await load_events_demo()
+    await load_demo_delegations()
     found = {
         row["slug"]: row["status"]
         for row in await Delegation.select(

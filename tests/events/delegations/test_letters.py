@@ -17,10 +17,12 @@ import segno
 from pypdf import PdfReader
 
 from core.tables import AuditEntry, OutboxMessage
-from events.services import delegations, registrations
+from events.delegations.services import documents, letters, retention, workflow
+from events.delegations.tables import Delegate, VisaLetter
+from events.services import registrations
 from events.services.registrations import Person
-from events.tables import Delegate, Registration, VisaLetter
-from tests.events.delegation_factories import (
+from events.tables import Registration
+from tests.events.delegations.factories import (
     city,
     conference,
     fresh,
@@ -45,7 +47,7 @@ async def _approved(event, *people):
     almaty = await city("almaty")
     fao = await office()
     delegation = await submitted(event, almaty, *people)
-    await delegations.approve(fao["viewer"], delegation)
+    await workflow.approve(fao["viewer"], delegation)
     return almaty, fao, await fresh(delegation)
 
 
@@ -83,7 +85,7 @@ async def test_office_generates_letters_a_worker_renders_them_and_the_coordinato
     response = await client.get(f"/en/manage/delegations/letters/{letters[0]['id']}")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
-    assert response.headers["cache-control"] == "no-store"
+    assert "no-store" in response.headers["cache-control"]
     text = pdf_text(response.content)
     for expected in (
         "Айгүл Серікқызы Қасымова",  # Kazakh Cyrillic letters render
@@ -105,7 +107,7 @@ async def test_office_generates_letters_a_worker_renders_them_and_the_coordinato
     assert "VISAINVITATIONLETTER" in english and "扬·诺瓦克" in english
 
     archive = await client.get(f"/en/manage/delegations/{delegation['id']}/letters.zip")
-    assert archive.status_code == 200 and archive.headers["cache-control"] == "no-store"
+    assert archive.status_code == 200 and "no-store" in archive.headers["cache-control"]
     names = zipfile.ZipFile(io.BytesIO(archive.content)).namelist()
     assert names == [
         f"{letters[0]['reference']}-KASSYMOVA-AIGUL.pdf",
@@ -125,7 +127,7 @@ async def test_office_generates_letters_a_worker_renders_them_and_the_coordinato
     attached = [part.get_filename() for part in mail.iter_attachments()]
     assert attached == names
     # Once sent, the outbox row no longer keeps the files.
-    assert await delegations.scrub_letter_mail() == 1
+    assert await retention.scrub_letter_mail() == 1
     row = await OutboxMessage.select().where(OutboxMessage.template == "delegation_letters")
     assert "N11112222" not in json.dumps(row, default=str)
     assert "data_b64" not in json.dumps(row, default=str)
@@ -134,9 +136,9 @@ async def test_office_generates_letters_a_worker_renders_them_and_the_coordinato
 async def test_issuing_again_supersedes_the_earlier_letters(run_jobs) -> None:
     event = await conference()
     _almaty, fao, delegation = await _approved(event, member(event, is_head="yes"))
-    await delegations.issue_letters(fao["viewer"], delegation, SIGNATORY)
+    await letters.issue_letters(fao["viewer"], delegation, SIGNATORY)
     await run_jobs()
-    await delegations.issue_letters(fao["viewer"], await fresh(delegation), SIGNATORY)
+    await letters.issue_letters(fao["viewer"], await fresh(delegation), SIGNATORY)
     await run_jobs()
     statuses = [row["status"] for row in await VisaLetter.select().order_by(VisaLetter.id)]
     assert statuses == ["superseded", "ready"]
@@ -145,24 +147,22 @@ async def test_issuing_again_supersedes_the_earlier_letters(run_jobs) -> None:
 
 
 async def test_a_letter_that_fails_to_render_can_be_rendered_again(run_jobs, monkeypatch) -> None:
-    from events.services import letters
-
     event = await conference()
     _almaty, fao, delegation = await _approved(event, member(event, is_head="yes"))
-    real = letters.visa_letter_pdf
+    real = documents.visa_letter_pdf
 
     def broken(_data):
         raise RuntimeError("no paper")
 
-    monkeypatch.setattr(letters, "visa_letter_pdf", broken)
-    await delegations.issue_letters(fao["viewer"], delegation, SIGNATORY)
+    monkeypatch.setattr(documents, "visa_letter_pdf", broken)
+    await letters.issue_letters(fao["viewer"], delegation, SIGNATORY)
     await run_jobs()
     [row] = await VisaLetter.select()
     assert row["status"] == "failed" and row["error"] == "RuntimeError"
     assert await status_of(delegation) == "approved"
 
-    monkeypatch.setattr(letters, "visa_letter_pdf", real)
-    assert await delegations.retry_letters(fao["viewer"], delegation) == 1
+    monkeypatch.setattr(documents, "visa_letter_pdf", real)
+    assert await letters.retry_letters(fao["viewer"], delegation) == 1
     await run_jobs()
     assert (await VisaLetter.select())[0]["status"] == "ready"
     assert await status_of(delegation) == "letters_issued"
@@ -187,7 +187,7 @@ async def test_letters_need_a_signatory_and_an_approved_delegation(client) -> No
 async def test_organizers_cannot_download_letters(client, run_jobs) -> None:
     event = await conference()
     _almaty, fao, delegation = await _approved(event, member(event, is_head="yes"))
-    await delegations.issue_letters(fao["viewer"], delegation, SIGNATORY)
+    await letters.issue_letters(fao["viewer"], delegation, SIGNATORY)
     await run_jobs()
     [letter] = await VisaLetter.select(VisaLetter.id)
     await sign_in(client, await make_user("admin"))
@@ -200,8 +200,6 @@ async def _qr_matches(pdf: bytes, code: str, tmp_path) -> bool:
     """Rasterise the first badge's QR area and compare every module with segno's matrix."""
     from PIL import Image
 
-    from events.services import letters
-
     (tmp_path / "badges.pdf").write_bytes(pdf)
     subprocess.run(
         ["pdftoppm", "-r", "600", "-f", "1", "-l", "1", "-png", "-singlefile",
@@ -210,12 +208,12 @@ async def _qr_matches(pdf: bytes, code: str, tmp_path) -> bool:
     )  # fmt: skip
     image = Image.open(tmp_path / "page.png").convert("L")
     per_mm = image.width / 210
-    margin_x = (210 - 2 * letters.BADGE_W - letters.BADGE_GAP_X) / 2
-    margin_y = (297 - 4 * letters.BADGE_H - 3 * letters.BADGE_GAP_Y) / 2
-    left = margin_x + letters.BADGE_W - letters.QR_SIZE - 3
-    top = margin_y + letters.BADGE_H - letters.QR_SIZE - 10
+    margin_x = (210 - 2 * documents.BADGE_W - documents.BADGE_GAP_X) / 2
+    margin_y = (297 - 4 * documents.BADGE_H - 3 * documents.BADGE_GAP_Y) / 2
+    left = margin_x + documents.BADGE_W - documents.QR_SIZE - 3
+    top = margin_y + documents.BADGE_H - documents.QR_SIZE - 10
     matrix = segno.make(code, error="m", micro=False).matrix
-    module = letters.QR_SIZE / len(matrix)
+    module = documents.QR_SIZE / len(matrix)
     for row, cells in enumerate(matrix):
         for column, dark in enumerate(cells):
             x = (left + (column + 0.5) * module) * per_mm
@@ -241,7 +239,7 @@ async def test_badges_carry_names_organization_role_and_the_check_in_code(client
 
     await sign_in(client, fao["user"])
     response = await client.get(f"/en/manage/delegations/badges.pdf?event={event['slug']}")
-    assert response.status_code == 200 and response.headers["cache-control"] == "no-store"
+    assert response.status_code == 200 and "no-store" in response.headers["cache-control"]
     text = pdf_text(response.content)
     for expected in ("Айгүл", "艾古丽", "Ерлан", "代表团团长", "Главаделегации", "代表团成员"):
         assert expected in text, expected

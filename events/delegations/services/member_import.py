@@ -28,12 +28,29 @@ from core import i18n
 from core.access import Viewer
 from core.errors import ValidationFailed
 from core.i18n import LANGUAGES, gettext
-from events.services import delegations as rules
-from events.services import passports
+from core.spreadsheets import HEADER_FILL
+from core.vocabulary import labels as plain_labels
+from events.delegations.services import passports
+from events.delegations.services.member_form import Cleaned, clean_member
+from events.delegations.services.members import (
+    MAX_MEMBERS,
+    save_members_batch,
+    taken_fingerprints,
+)
+from events.delegations.services.records import event_of
+from events.delegations.services.states import ensure_editable
+from events.delegations.services.vocabulary import (
+    DIETS,
+    GENDERS,
+    MEMBER_FIELDS,
+    SPOKEN_LANGUAGES,
+    TRANSPORTS,
+    field_labels,
+)
 
 MAX_BYTES = 2 * 1024 * 1024
-MAX_ROWS = rules.MAX_MEMBERS
-COLUMNS = rules.MEMBER_FIELDS
+MAX_ROWS = MAX_MEMBERS
+COLUMNS = MEMBER_FIELDS
 DATE_FIELDS = ("date_of_birth", "passport_expires")
 MOMENT_FIELDS = ("arrival_at", "departure_at")
 CHOICE_FIELDS = ("gender", "diet", "arrival_transport", "departure_transport")
@@ -80,7 +97,7 @@ def _headings() -> dict[str, str]:
     found: dict[str, str] = {name: name for name in COLUMNS}
     for lang in LANGUAGES:
         with i18n.language(lang):
-            found.update({_key(label): name for name, label in rules.field_labels().items()})
+            found.update({_key(label): name for name, label in field_labels().items()})
     return found
 
 
@@ -88,9 +105,9 @@ def _headings() -> dict[str, str]:
 def _choices(kind: str) -> dict[str, str]:
     """Words (any language, any case) → code, for one kind of choice."""
     source = {
-        "gender": rules.GENDERS,
-        "diet": rules.DIETS,
-        "transport": rules.TRANSPORTS,
+        "gender": GENDERS,
+        "diet": DIETS,
+        "transport": TRANSPORTS,
     }[kind]
     found = {_key(code): code for code in source}
     for lang in LANGUAGES:
@@ -120,7 +137,7 @@ def _languages() -> dict[str, str]:
     found: dict[str, str] = {}
     for lang in LANGUAGES:
         names = i18n.locale(lang).languages
-        for code in rules.SPOKEN_LANGUAGES:
+        for code in SPOKEN_LANGUAGES:
             found[_key(code)] = code
             if code in names:
                 found[_key(names[code])] = code
@@ -155,13 +172,13 @@ def template_xlsx(event: dict[str, Any]) -> bytes:
     """A workbook with one heading per member field (in the page language), drop-down lists
     for choices and a sheet of instructions."""
     zone = i18n.zone_name(event["timezone"], event["starts_at"])
-    labels = rules.field_labels()
+    labels = field_labels()
     book = Workbook()
     sheet = book.active
     sheet.title = gettext("Members")[:31]
     sheet.append([labels[name] for name in COLUMNS])
     bold = Font(bold=True)
-    fill = PatternFill("solid", start_color="F6F3EE")
+    fill = PatternFill("solid", start_color=HEADER_FILL)
     for index, name in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font = bold
@@ -178,10 +195,10 @@ def template_xlsx(event: dict[str, Any]) -> bytes:
                 )
     sheet.freeze_panes = "A2"
     lists = {
-        "gender": list(rules.labels(rules.GENDERS).values()),
-        "diet": [gettext("No special diet"), *rules.labels(rules.DIETS).values()],
-        "arrival_transport": list(rules.labels(rules.TRANSPORTS).values()),
-        "departure_transport": list(rules.labels(rules.TRANSPORTS).values()),
+        "gender": list(plain_labels(GENDERS).values()),
+        "diet": [gettext("No special diet"), *plain_labels(DIETS).values()],
+        "arrival_transport": list(plain_labels(TRANSPORTS).values()),
+        "departure_transport": list(plain_labels(TRANSPORTS).values()),
         "needs_letter": [gettext("Yes"), gettext("No")],
         "is_head": [gettext("Yes"), gettext("No")],
     }
@@ -232,7 +249,7 @@ class RowReport:
 @dataclass
 class ImportReport:
     rows: list[RowReport] = field(default_factory=list)
-    cleaned: list[rules.Cleaned] = field(default_factory=list)
+    cleaned: list[Cleaned] = field(default_factory=list)
     added: int = 0
     updated: int = 0
 
@@ -346,8 +363,9 @@ def _open_sheet(content: bytes) -> Any:
     return book.worksheets[0]
 
 
-def read(content: bytes, event: dict[str, Any], delegation: dict[str, Any]) -> ImportReport:
-    """Check every row of the file; fills `cleaned` only when no row has an error."""
+def read(content: bytes, event: dict[str, Any], taken: set[str]) -> ImportReport:
+    """Check every row of the file (`taken`: passport fingerprints of other delegations at
+    the event); fills `cleaned` only when no row has an error."""
     sheet = _open_sheet(content)
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None) or ()
@@ -357,9 +375,9 @@ def read(content: bytes, event: dict[str, Any], delegation: dict[str, Any]) -> I
         raise ValidationFailed(
             {"file": gettext("The first row must hold the template's headings.")}
         )
-    labels = rules.field_labels()
+    labels = field_labels()
     report = ImportReport()
-    cleaned_rows: list[rules.Cleaned] = []
+    cleaned_rows: list[Cleaned] = []
     for number, cells in enumerate(rows, start=2):
         values = {
             name: cells[index]
@@ -373,7 +391,7 @@ def read(content: bytes, event: dict[str, Any], delegation: dict[str, Any]) -> I
                 {"file": gettext("A file holds at most %(num)d members.", num=MAX_ROWS)}
             )
         data, problems = _row_data(values)
-        cleaned = rules.clean_member(data, event)
+        cleaned = clean_member(data, event)
         cleaned.errors = {**cleaned.errors, **problems}
         name = cleaned.values.get("name_native") or cleaned.values.get("name_latin") or ""
         line = RowReport(number, name)
@@ -383,7 +401,7 @@ def read(content: bytes, event: dict[str, Any], delegation: dict[str, Any]) -> I
         cleaned_rows.append(cleaned)
     if not report.rows:
         raise ValidationFailed({"file": gettext("The file has no members in it.")})
-    _check_across_rows(report, cleaned_rows, event, delegation, labels)
+    _check_across_rows(report, cleaned_rows, event, taken, labels)
     if report.ok:
         report.cleaned = cleaned_rows
     return report
@@ -391,15 +409,14 @@ def read(content: bytes, event: dict[str, Any], delegation: dict[str, Any]) -> I
 
 def _check_across_rows(
     report: ImportReport,
-    cleaned_rows: list[rules.Cleaned],
+    cleaned_rows: list[Cleaned],
     event: dict[str, Any],
-    delegation: dict[str, Any],
+    taken: set[str],
     labels: dict[str, str],
 ) -> None:
     """What no single row shows: a passport twice in the file or already at the event in
     another delegation, and more than one head."""
     seen: dict[str, int] = {}
-    taken = delegation.get("_taken_fingerprints", set())
     passport = labels["passport_number"]
     for line, cleaned in zip(report.rows, cleaned_rows, strict=True):
         if cleaned.passport_number is None:
@@ -427,15 +444,12 @@ async def import_members(
     viewer: Viewer, delegation: dict[str, Any], content: bytes, client: str = ""
 ) -> ImportReport:
     """Read the file and, when every row is right, save all its members at once."""
-    event = await rules.event_of(delegation)
-    rules.ensure_editable(viewer, delegation, event)
-    checked = {
-        **delegation,
-        "_taken_fingerprints": await rules.taken_fingerprints(event["id"], delegation["id"]),
-    }
-    report = read(content, event, checked)
+    event = await event_of(delegation)
+    ensure_editable(viewer, delegation, event)
+    taken = await taken_fingerprints(event["id"], delegation["id"])
+    report = read(content, event, taken)
     if report.ok:
-        report.added, report.updated = await rules.save_members_batch(
+        report.added, report.updated = await save_members_batch(
             viewer, delegation, report.cleaned, client
         )
     return report

@@ -4,19 +4,21 @@ member's form, and delegations built through the same services the pages use."""
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.access import Viewer
 from core.auth import load_viewer
 from core.content import Translated
-from events.services import delegations
-from events.tables import Delegation, EventQuota
+from events.delegations.services import members, opening, records, workflow
+from events.delegations.tables import Delegation
+from events.tables import EventQuota
 from tests.events.factories import make_event, make_quota
 from tests.factories import make_organization, make_user
 
 _passports = itertools.count(1000001)
+CONFERENCE_ZONE = "Asia/Urumqi"
 
 
 async def viewer(user: dict[str, Any]) -> Viewer:
@@ -67,12 +69,20 @@ async def office(language: str = "zh") -> dict[str, Any]:
 
 
 async def conference(**fields: Any) -> dict[str, Any]:
-    return await make_event(
-        title=Translated.of(
+    """A one-day conference in Urumqi a month ahead, 09:00 to 17:00 on its own clock: stays
+    counted in local days come out the same at whatever hour the test runs."""
+    zone = ZoneInfo(CONFERENCE_ZONE)
+    day = (datetime.now(zone) + timedelta(days=30)).date()
+    starts = datetime.combine(day, time(9, 0), zone).astimezone(UTC)
+    values: dict[str, Any] = {
+        "title": Translated.of(
             "zh", zh="跨区域协同创新年会", ru="Ежегодная конференция", en="Annual Conference"
         ).dump(),
-        **fields,
-    )
+        "timezone": CONFERENCE_ZONE,
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=8),
+    }
+    return await make_event(**{**values, **fields})
 
 
 def member(event: dict[str, Any], **overrides: Any) -> dict[str, Any]:
@@ -121,16 +131,16 @@ async def delegation_with(
     """A delegation of `who`'s city with these members, opened and filled by its coordinator
     (the city takes part in the event through seats reserved for it)."""
     await take_part(event, who)
-    delegation_id = await delegations.open_delegation(
+    delegation_id = await opening.open_delegation(
         who["viewer"], event["slug"], who["organization"]["id"]
     )
-    delegation = await delegations.get(delegation_id)
+    delegation = await records.get(delegation_id)
     assert delegation is not None
     for person in people:
-        await delegations.save_member(who["viewer"], delegation, person)
+        await members.save_member(who["viewer"], delegation, person)
     if rank:
-        await delegations.set_rank(who["viewer"], delegation, rank)
-    found = await delegations.get(delegation_id)
+        await workflow.set_rank(who["viewer"], delegation, rank)
+    found = await records.get(delegation_id)
     assert found is not None
     return found
 
@@ -145,12 +155,12 @@ async def submitted(
     event: dict[str, Any], who: dict[str, Any], *people: dict[str, Any]
 ) -> dict[str, Any]:
     delegation = await delegation_with(event, who, *people)
-    await delegations.submit(who["viewer"], delegation)
+    await workflow.submit(who["viewer"], delegation)
     return await fresh(delegation)
 
 
 async def fresh(delegation: dict[str, Any]) -> dict[str, Any]:
-    found = await delegations.get(delegation["id"])
+    found = await records.get(delegation["id"])
     assert found is not None
     return found
 

@@ -12,9 +12,10 @@ import pytest
 
 from core.errors import ValidationFailed
 from core.tables import AuditEntry
-from events.services import delegations
-from events.tables import Delegate, Event, VisaLetter
-from tests.events.delegation_factories import city, conference, fresh, member, office, submitted
+from events.delegations.services import letters, members, records, retention, workflow
+from events.delegations.tables import Delegate, VisaLetter
+from events.tables import Event
+from tests.events.delegations.factories import city, conference, fresh, member, office, submitted
 from tests.factories import sign_in
 
 SIGNATORY = {"signatory_name": "李娜", "signatory_title": "主任"}
@@ -25,8 +26,8 @@ async def _past_delegation_with_letters(run_jobs):
     almaty = await city("almaty")
     fao = await office()
     delegation = await submitted(event, almaty, member(event, is_head="yes"), member(event))
-    await delegations.approve(fao["viewer"], delegation)
-    await delegations.issue_letters(fao["viewer"], await fresh(delegation), SIGNATORY)
+    await workflow.approve(fao["viewer"], delegation)
+    await letters.issue_letters(fao["viewer"], await fresh(delegation), SIGNATORY)
     await run_jobs()
     # The event is then moved into the past: it ended on `ended`.
     ended = datetime.now(UTC) - timedelta(days=1)
@@ -41,13 +42,13 @@ async def test_dry_run_report_comes_first_and_the_purge_a_week_later(run_jobs, m
     sealed = [row["passport_number"] for row in await Delegate.select()]
 
     # 80 days after the event: nothing due within the week.
-    assert await delegations.run_retention(ended + timedelta(days=80)) == {
+    assert await retention.run_retention(ended + timedelta(days=80)) == {
         "reported": 0,
         "purged": 0,
     }
     # 84 days after: due in six days, so reported (mailed to the office), nothing removed.
     first = ended + timedelta(days=84)
-    assert await delegations.run_retention(first) == {"reported": 1, "purged": 0}
+    assert await retention.run_retention(first) == {"reported": 1, "purged": 0}
     assert [row["passport_number"] for row in await Delegate.select()] == sealed
     await run_jobs()
     [report] = [
@@ -60,13 +61,13 @@ async def test_dry_run_report_comes_first_and_the_purge_a_week_later(run_jobs, m
     dry = await AuditEntry.select().where(AuditEntry.action == "delegation.purge_dry_run")
     assert len(dry) == 1
     # The next day's run reports nothing new and removes nothing.
-    assert await delegations.run_retention(first + timedelta(days=1)) == {
+    assert await retention.run_retention(first + timedelta(days=1)) == {
         "reported": 0,
         "purged": 0,
     }
 
     # 91 days after the event, a week after the report: removed.
-    assert await delegations.run_retention(ended + timedelta(days=91)) == {
+    assert await retention.run_retention(ended + timedelta(days=91)) == {
         "reported": 0,
         "purged": 1,
     }
@@ -85,12 +86,12 @@ async def test_dry_run_report_comes_first_and_the_purge_a_week_later(run_jobs, m
 async def test_an_overdue_delegation_is_reported_before_it_is_purged(run_jobs) -> None:
     _fao, _delegation, ended = await _past_delegation_with_letters(run_jobs)
     late = ended + timedelta(days=200)
-    assert await delegations.run_retention(late) == {"reported": 1, "purged": 0}
-    assert await delegations.run_retention(late + timedelta(days=3)) == {
+    assert await retention.run_retention(late) == {"reported": 1, "purged": 0}
+    assert await retention.run_retention(late + timedelta(days=3)) == {
         "reported": 0,
         "purged": 0,
     }
-    assert await delegations.run_retention(late + timedelta(days=7)) == {
+    assert await retention.run_retention(late + timedelta(days=7)) == {
         "reported": 0,
         "purged": 1,
     }
@@ -98,22 +99,22 @@ async def test_an_overdue_delegation_is_reported_before_it_is_purged(run_jobs) -
 
 async def test_a_purged_delegation_can_no_longer_take_passport_data(run_jobs) -> None:
     fao, delegation, _ended = await _past_delegation_with_letters(run_jobs)
-    await delegations.purge_delegation(delegation["id"])
+    await retention.purge_delegation(delegation["id"])
     delegation = await fresh(delegation)
     with pytest.raises(ValidationFailed):
-        await delegations.save_member(fao["viewer"], delegation, member(await _event(delegation)))
+        await members.save_member(fao["viewer"], delegation, member(await _event(delegation)))
     with pytest.raises(ValidationFailed):
-        await delegations.issue_letters(fao["viewer"], delegation, SIGNATORY)
+        await letters.issue_letters(fao["viewer"], delegation, SIGNATORY)
 
 
 async def _event(delegation):
-    return await delegations.event_of(delegation)
+    return await records.event_of(delegation)
 
 
 async def test_retention_page_shows_the_dry_run_any_time(client, run_jobs) -> None:
     fao, _delegation, _ended = await _past_delegation_with_letters(run_jobs)
     await sign_in(client, fao["user"])
     page = await client.get("/en/manage/delegations/retention")
-    assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+    assert page.status_code == 200 and "no-store" in page.headers["cache-control"]
     assert "Akimat of Almaty" in page.text
     assert "Not yet" in page.text

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 
 from core.tables import AuditEntry
-from events.services import delegation_boards, delegations
-from events.tables import Delegate
-from tests.events.delegation_factories import (
+from events.delegations.services import arrivals, boards, needs, records, workflow
+from events.delegations.tables import Delegate
+from tests.events.delegations.factories import (
     city,
     conference,
     delegation_with,
@@ -74,15 +74,15 @@ async def test_arrivals_board_groups_people_by_day_place_and_flight(client) -> N
     fao = await office()
     await sign_in(client, fao["user"])
     page = await client.get(f"/en/manage/delegations/arrivals?event={event['slug']}")
-    assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+    assert page.status_code == 200 and "no-store" in page.headers["cache-control"]
     assert "Айгүл Серікқызы Қасымова" in page.text and "Ерлан Нұрланұлы" in page.text
     assert "Шерзод Тошматов" in page.text
     assert "Азамат Бакиров" not in page.text  # a draft is not planned with
     assert "Urumqi Railway Station" in page.text and "KC853" in page.text
     assert 'class="page-actions no-print"' in page.text  # the print view hides the controls
 
-    rows = await delegation_boards.board_members(event["id"])
-    days, unknown = delegation_boards.travel(rows, event["timezone"], "arrival")
+    rows = await boards.board_members(event["id"])
+    days, unknown = arrivals.arrivals(rows, event["timezone"])
     assert unknown == []
     [day] = days
     assert [place.place for place in day.places] == [
@@ -93,10 +93,10 @@ async def test_arrivals_board_groups_people_by_day_place_and_flight(client) -> N
     assert len(flight) == 1 and len(flight[0].members) == 2  # one pickup for both
 
     export = await client.get(f"/en/manage/delegations/arrivals.xlsx?event={event['slug']}")
-    assert export.status_code == 200 and export.headers["cache-control"] == "no-store"
-    arrivals = _sheet(export.content)
-    assert arrivals[0][0].startswith("Time (")
-    assert [row[3] for row in arrivals[1:]] == ["D8802", "KC853", "KC853"]
+    assert export.status_code == 200 and "no-store" in export.headers["cache-control"]
+    sheet = _sheet(export.content)
+    assert sheet[0][0].startswith("Time (")
+    assert [row[3] for row in sheet[1:]] == ["D8802", "KC853", "KC853"]
     assert len(_sheet(export.content, 1)) == 4  # departures, with the header
 
 
@@ -104,9 +104,9 @@ async def test_rooms_are_assigned_and_the_rooming_list_shows_them(client) -> Non
     event = await conference()
     await _three_cities(event)
     fao = await office()
-    [almaty] = [d for d in await delegation_boards.overview_rows(
-        delegation_boards.Filters(), "-updated") if d["organization_slug"] == "almaty"]  # fmt: skip
-    people = await delegations.members(almaty["id"])
+    [almaty] = [d for d in await boards.overview_rows(
+        boards.Filters(), "-updated") if d["organization_slug"] == "almaty"]  # fmt: skip
+    people = await records.members(almaty["id"])
     await sign_in(client, fao["user"])
     response = await post_form(
         client,
@@ -139,8 +139,8 @@ async def test_rooms_are_assigned_and_the_rooming_list_shows_them(client) -> Non
 async def test_interpreter_needs_count_each_language_per_day_of_presence(client) -> None:
     event = await conference()
     await _three_cities(event)
-    rows = await delegation_boards.board_members(event["id"])
-    found = delegation_boards.interpreting(rows, event)
+    rows = await boards.board_members(event["id"])
+    found = needs.interpreting(rows, event)
     assert found.languages == ["ru", "uz"]
     # Arriving the day before and leaving the day after: three days each.
     assert len(found.days) == 3
@@ -171,10 +171,10 @@ async def test_order_of_precedence_follows_the_heads_rank(client) -> None:
     fao = await office()
     [tashkent] = [
         d
-        for d in await delegation_boards.overview_rows(delegation_boards.Filters(), "-updated")
+        for d in await boards.overview_rows(boards.Filters(), "-updated")
         if d["organization_slug"] == "tashkent"
     ]
-    await delegations.set_rank(fao["viewer"], tashkent, "head_of_city")
+    await workflow.set_rank(fao["viewer"], tashkent, "head_of_city")
     await sign_in(client, fao["user"])
     page = await client.get(f"/en/manage/delegations/protocol?event={event['slug']}")
     assert page.text.index("Шерзод Тошматов") < page.text.index("Айгүл Серікқызы Қасымова")
@@ -206,7 +206,7 @@ async def test_members_export_holds_passports_in_clear_for_the_office_only(clien
     fao = await office()
     await sign_in(client, fao["user"])
     export = await client.get(f"/en/manage/delegations/members.xlsx?event={event['slug']}")
-    assert export.headers["cache-control"] == "no-store"
+    assert "no-store" in export.headers["cache-control"]
     cells = json.dumps(_sheet(export.content), default=str, ensure_ascii=False)
     assert "N8080808" in cells and "1985-03-14" in cells
     audit = await AuditEntry.select().where(AuditEntry.action == "event.passport_view")

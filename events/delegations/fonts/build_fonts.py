@@ -1,7 +1,7 @@
 """Rebuild the font subsets in this folder from Debian's font packages (a maintainer's tool).
 
     apt-get install fonts-dejavu-core fonts-noto-cjk
-    uv run python events/fonts/build_fonts.py
+    uv run python events/delegations/fonts/build_fonts.py
 
 - DejaVuSans{,-Bold}-subset.ttf: Latin (with Uzbek and Turkmen Latin letters), Cyrillic with
   its supplement (Kazakh, Kyrgyz, Tajik, Uzbek Cyrillic), punctuation. Bitstream Vera licence
@@ -10,8 +10,9 @@
   6,763 hanzi cover Chinese names, including the transliterations of foreign ones) plus CJK
   punctuation and full-width forms. SIL Open Font License 1.1 (OFL.txt).
 
-Visa letters and badges (events.services.letters) embed what they use of these files, so the
-PDFs look the same wherever they are made, with or without fonts installed on the machine.
+Visa letters and badges (events.delegations.services.documents) embed what they use of
+these files, so the PDFs look the same wherever they are made, with or without fonts
+installed on the machine.
 """
 
 from __future__ import annotations

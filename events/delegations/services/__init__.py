@@ -1,0 +1,1 @@
+"""The rules of delegations; events/delegations/__init__.py lists the modules."""
