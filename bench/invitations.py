@@ -149,7 +149,7 @@ def person(n: int) -> tuple[str, str, str]:
 
 async def watch_queueing(campaign_id: int, started: float, marks: dict[str, float]) -> None:
     """Note when the sending job had put every mail in the outbox (the campaign is "sent")."""
-    from events.tables import InvitationCampaign
+    from events.invitations.tables import InvitationCampaign
 
     while True:
         row = (

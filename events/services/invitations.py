@@ -50,12 +50,13 @@ from core.moments import local_input, read_moment
 from core.paging import Page, order, paginate
 from core.settings import get_settings
 from core.tables import Membership, Organization, OutboxStatus, Role, User
+from events.invitations.tables import Answer, CampaignStatus, Invitation, InvitationCampaign, Kind
 from events.services import mail_context, registrations
 from events.services.calendar import event_calendar
 from events.services.exports import moment_text
 from events.services.labels import registration_status_labels
 from events.services.registrations import Person
-from events.tables import Event, Invitation, InvitationCampaign, Registration
+from events.tables import Event, Registration
 
 CAMPAIGN_JOB = "send_invitation_campaign"
 MAIL_TEMPLATE = "invitation"
@@ -68,24 +69,6 @@ MESSAGE_LIMIT = 5000
 BATCH = 200  # invitations created, or mails queued, per round trip
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 SHOWN_PROBLEMS = 200  # bad rows listed on the form; the count says how many more
-
-
-class Kind:
-    organization = "organization"
-    account = "account"
-    listed = "list"
-
-
-class Answer:
-    pending = "pending"
-    accepted = "accepted"
-    declined = "declined"
-
-
-class CampaignStatus:
-    draft = "draft"
-    sending = "sending"
-    sent = "sent"
 
 
 WAITING = "waiting"  # an invitation whose mail is not in the outbox yet

@@ -22,11 +22,12 @@ from aiosmtpd.controller import Controller
 from openpyxl import Workbook, load_workbook
 
 from core import i18n, mail
-from core.content import Translated
+from core.content import Translated, json_value
 from core.moments import local_input
 from core.tables import AuditEntry, OutboxMessage
+from events.invitations.tables import Invitation, InvitationCampaign
 from events.services import invitations
-from events.tables import Invitation, InvitationCampaign, Registration
+from events.tables import Registration
 from tests.core.test_outbox import Mailbox, _free_port
 from tests.events.factories import make_event
 from tests.factories import make_organization, make_user, post_form, sign_in
@@ -195,7 +196,7 @@ async def test_an_uploaded_csv_or_xlsx_is_read_by_its_header_and_checked_row_by_
 
     assert response.status_code == 200, response.text[:500]
     [campaign] = await InvitationCampaign.select()
-    people = {row["email"]: row for row in invitations._loaded(campaign["recipients"], [])}
+    people = {row["email"]: row for row in json_value(campaign["recipients"], [])}
     assert {email: row["language"] for email, row in people.items()} == {
         "dana@example.kz": "kk",
         "wang@example.cn": "zh",
@@ -276,7 +277,7 @@ async def test_organizations_are_invited_through_their_coordinators(client) -> N
 
     assert response.status_code == 200, response.text[:500]
     [campaign] = await InvitationCampaign.select()
-    people = invitations._loaded(campaign["recipients"], [])
+    people = json_value(campaign["recipients"], [])
     assert sorted((p["email"], p["language"], p["kind"]) for p in people) == [
         ("aigul@almaty.example", "ru", "organization"),
         ("bobur@tashkent.example", "en", "organization"),

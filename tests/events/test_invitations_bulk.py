@@ -17,8 +17,8 @@ from aiosmtpd.controller import Controller
 from core import jobqueue, mail
 from core.access import Viewer
 from core.tables import OutboxMessage
+from events.invitations.tables import Invitation, InvitationCampaign
 from events.services import invitations
-from events.tables import Invitation, InvitationCampaign
 from tests.core.test_outbox import _free_port
 from tests.events.factories import make_event
 
