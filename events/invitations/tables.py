@@ -42,7 +42,7 @@ class InvitationCampaign(Table, tablename="invitation_campaign"):
     sent), when its links expire and when reminders go (events.invitations.services)."""
 
     event = ForeignKey(Event, index=True)
-    status = Varchar(length=10, default="draft", index=True)
+    status = Varchar(length=10, choices=CampaignStatus, default="draft", index=True)
     subject = JSON()  # translated content, as is message
     message = JSON()
     recipients = JSON()  # [{name, email, language, kind, organization, user}]
@@ -64,7 +64,7 @@ class Invitation(Table, tablename="invitation"):
     # name of the invitation_campaign table.
     campaign = ForeignKey(InvitationCampaign, index=True, db_column_name="campaign_id")
     event_email = Varchar(length=300, unique=True)  # "<event>:<email>": one per person and event
-    kind = Varchar(length=12, index=True)
+    kind = Varchar(length=12, choices=Kind, index=True)
     organization = ForeignKey(Organization, null=True, index=True, on_delete=OnDelete.set_null)
     user = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     name = Varchar(length=200)
@@ -73,7 +73,7 @@ class Invitation(Table, tablename="invitation"):
     token_hash = Varchar(length=64, unique=True)
     token_nonce = Varchar(length=32)
     expires_at = Timestamptz()
-    answer = Varchar(length=10, default="pending", index=True)
+    answer = Varchar(length=10, choices=Answer, default="pending", index=True)
     answered_at = Timestamptz(null=True, default=None)
     message = ForeignKey(OutboxMessage, null=True, on_delete=OnDelete.set_null)  # latest send
     sends = Integer(default=1)  # purposeful sends (the first and each resend)
