@@ -1,5 +1,4 @@
 """Event jobs: lapsing unanswered waiting-list offers so the next person gets the seat;
-sending invitations in the background, and their reminders on the organizer's schedule;
 rendering visa letters, and purging delegations' passport data after the retention time."""
 
 from __future__ import annotations
@@ -9,21 +8,11 @@ from typing import Any
 from arq.cron import cron
 from arq.worker import func
 
-from events.services import delegations, invitations, registrations
+from events.services import delegations, registrations
 
 
 async def expire_waitlist_offers(_ctx: dict[str, Any]) -> int:
     return await registrations.expire_offers()
-
-
-async def send_invitation_campaign(_ctx: dict[str, Any], campaign_id: int) -> int:
-    return await invitations.run_campaign(campaign_id)
-
-
-async def invitation_upkeep(_ctx: dict[str, Any]) -> int:
-    """Every minute: pick up sendings whose job was lost, then send due reminder rounds."""
-    await invitations.resume_stalled()
-    return await invitations.send_due_reminders()
 
 
 async def render_visa_letters(_ctx: dict[str, Any], delegation_id: int) -> int:
@@ -41,14 +30,12 @@ async def purge_delegation_data(_ctx: dict[str, Any]) -> dict[str, int]:
     return await delegations.run_retention()
 
 
-# No kept result, as for outbox jobs: a sending's job id must be free again once a run ends.
+# No kept result, as for outbox jobs: a job id must be free again once a run ends.
 jobs: list[Any] = [
-    func(send_invitation_campaign, name=invitations.CAMPAIGN_JOB, keep_result=0, timeout=3600),
     func(render_visa_letters, name=delegations.RENDER_JOB, keep_result=0, timeout=1800),
 ]
 cron_jobs = [
     cron(expire_waitlist_offers, second=30, unique=True),
-    cron(invitation_upkeep, second=15, unique=True),
     cron(delegation_upkeep, minute=set(range(0, 60, 5)), second=45, unique=True),
     cron(purge_delegation_data, hour=2, minute=30, second=5, unique=True),
 ]

@@ -1,13 +1,12 @@
 """Event routes, by area; each module lists its `pages` (under /<lang>/), `api` and `routes`."""
 
-from events.routes import delegations, invitations, manage, operations, public, registration
+from events.routes import delegations, manage, operations, public, registration
 
 pages = [
     *public.pages,
     *registration.pages,
     *manage.pages,
     *operations.pages,
-    *invitations.pages,
     *delegations.pages,
 ]
 api = [*public.api, *operations.api]
