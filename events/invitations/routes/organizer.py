@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
@@ -52,9 +52,11 @@ CONFIRM = "events/manage/confirm.html"
 EXPORT_FILTERS = ("answer", "delivery", "kind", "language", "campaign", "q", "sort")
 
 Query = Annotated[str | None, QueryParameter(required=False)]
+# The event in the address, resolved once for every handler of the controller.
+EventRow = NamedDependency[dict[str, Any]]
 
 
-async def event_by_slug(slug: str) -> dict[str, Any]:
+async def event_by_slug(slug: FromPath[str]) -> dict[str, Any]:
     """The event in the address (404 when there is none)."""
     return found_or_404(await Event.select().where(Event.slug == slug).first())
 
@@ -225,7 +227,7 @@ class OrganizerInvitations(Controller):
     @get("/invitations/")
     async def tracking_table(
         self,
-        event: dict[str, Any],
+        event: EventRow,
         answer: Query = None,
         delivery: Query = None,
         kind: Query = None,
@@ -262,19 +264,19 @@ class OrganizerInvitations(Controller):
         )
 
     @get("/invitations.csv")
-    async def export_csv(self, request: Request, event: dict[str, Any]) -> Response:
+    async def export_csv(self, request: Request, event: EventRow) -> Response:
         """The tracking table as CSV, with the table's filters and order."""
         return await _export(request, event, "csv")
 
     @get("/invitations.xlsx")
-    async def export_xlsx(self, request: Request, event: dict[str, Any]) -> Response:
+    async def export_xlsx(self, request: Request, event: EventRow) -> Response:
         """The tracking table as XLSX, with the table's filters and order."""
         return await _export(request, event, "xlsx")
 
     # --- writing a sending ---------------------------------------------------------------------
 
     @get("/invitations/new")
-    async def new_form(self, event: dict[str, Any], start: Query = None) -> Template:
+    async def new_form(self, event: EventRow, start: Query = None) -> Template:
         values: dict[str, Any] = texts.standard_text(event)
         if start and start.isdigit():
             values = (await texts.text_of(int(start))) or values
@@ -282,7 +284,7 @@ class OrganizerInvitations(Controller):
         return await _form_page(event, values, [], [])
 
     @post("/invitations/new")
-    async def new_submit(self, request: Request, event: dict[str, Any]) -> Response:
+    async def new_submit(self, request: Request, event: EventRow) -> Response:
         submitted = await _submitted(request)
         try:
             campaign_id = await drafts.create_draft(
@@ -295,7 +297,7 @@ class OrganizerInvitations(Controller):
         return Redirect(_base(event, f"campaigns/{campaign_id}/"), status_code=303)
 
     @get("/invitations/campaigns/{campaign_id:int}/edit")
-    async def edit_form(self, event: dict[str, Any], campaign_id: FromPath[int]) -> Response:
+    async def edit_form(self, event: EventRow, campaign_id: FromPath[int]) -> Response:
         campaign = await _campaign_or_404(event, campaign_id)
         if campaign["status"] != CampaignStatus.draft:
             return Redirect(_base(event, f"campaigns/{campaign_id}/"), status_code=303)
@@ -305,7 +307,7 @@ class OrganizerInvitations(Controller):
 
     @post("/invitations/campaigns/{campaign_id:int}/edit")
     async def edit_submit(
-        self, request: Request, event: dict[str, Any], campaign_id: FromPath[int]
+        self, request: Request, event: EventRow, campaign_id: FromPath[int]
     ) -> Response:
         campaign = await _campaign_or_404(event, campaign_id)
         submitted = await _submitted(request)
@@ -322,12 +324,12 @@ class OrganizerInvitations(Controller):
     # --- one sending: preview, send, progress --------------------------------------------------
 
     @get("/invitations/campaigns/{campaign_id:int}/")
-    async def campaign_page(self, event: dict[str, Any], campaign_id: FromPath[int]) -> Template:
+    async def campaign_page(self, event: EventRow, campaign_id: FromPath[int]) -> Template:
         return await _campaign_page(event, await _campaign_or_404(event, campaign_id))
 
     @post("/invitations/campaigns/{campaign_id:int}/send")
     async def campaign_send(
-        self, request: Request, event: dict[str, Any], campaign_id: FromPath[int]
+        self, request: Request, event: EventRow, campaign_id: FromPath[int]
     ) -> Response:
         campaign = await _campaign_or_404(event, campaign_id)
         try:
@@ -338,14 +340,14 @@ class OrganizerInvitations(Controller):
 
     @get("/invitations/campaigns/{campaign_id:int}/progress")
     async def campaign_progress(
-        self, event: dict[str, Any], campaign_id: FromPath[int]
+        self, event: EventRow, campaign_id: FromPath[int]
     ) -> dict[str, Any]:
         """The live numbers behind the progress bar (static/invitations.js polls this)."""
         return await campaigns.progress(await _campaign_or_404(event, campaign_id))
 
     @post("/invitations/campaigns/{campaign_id:int}/retry")
     async def campaign_retry(
-        self, request: Request, event: dict[str, Any], campaign_id: FromPath[int]
+        self, request: Request, event: EventRow, campaign_id: FromPath[int]
     ) -> Redirect:
         campaign = await _campaign_or_404(event, campaign_id)
         retried = await sending.retry_failed(viewer_of(request), campaign, client_address(request))
@@ -354,7 +356,7 @@ class OrganizerInvitations(Controller):
         )
 
     @get("/invitations/campaigns/{campaign_id:int}/discard")
-    async def discard_confirm(self, event: dict[str, Any], campaign_id: FromPath[int]) -> Response:
+    async def discard_confirm(self, event: EventRow, campaign_id: FromPath[int]) -> Response:
         campaign = await _campaign_or_404(event, campaign_id)
         if campaign["status"] != CampaignStatus.draft:
             return Redirect(_base(event, f"campaigns/{campaign_id}/"), status_code=303)
@@ -376,7 +378,7 @@ class OrganizerInvitations(Controller):
 
     @post("/invitations/campaigns/{campaign_id:int}/discard")
     async def discard(
-        self, request: Request, event: dict[str, Any], campaign_id: FromPath[int]
+        self, request: Request, event: EventRow, campaign_id: FromPath[int]
     ) -> Response:
         campaign = await _campaign_or_404(event, campaign_id)
         try:
@@ -389,7 +391,7 @@ class OrganizerInvitations(Controller):
 
     @post("/invitations/{invitation_id:int}/retry")
     async def invitation_retry(
-        self, request: Request, event: dict[str, Any], invitation_id: FromPath[int]
+        self, request: Request, event: EventRow, invitation_id: FromPath[int]
     ) -> Redirect:
         invitation = await _invitation_or_404(event, invitation_id)
         done = await sending.retry(viewer_of(request), invitation, client_address(request))
@@ -399,7 +401,7 @@ class OrganizerInvitations(Controller):
         return Redirect(f"{target}?retried={int(done)}", status_code=303)
 
     @get("/invitations/{invitation_id:int}/resend")
-    async def resend_confirm(self, event: dict[str, Any], invitation_id: FromPath[int]) -> Template:
+    async def resend_confirm(self, event: EventRow, invitation_id: FromPath[int]) -> Template:
         invitation = await _invitation_or_404(event, invitation_id)
         question = gettext(
             "Send the invitation to %(name)s (%(email)s) again? They get another e-mail "
@@ -411,7 +413,7 @@ class OrganizerInvitations(Controller):
 
     @post("/invitations/{invitation_id:int}/resend")
     async def resend(
-        self, request: Request, event: dict[str, Any], invitation_id: FromPath[int]
+        self, request: Request, event: EventRow, invitation_id: FromPath[int]
     ) -> Response:
         invitation = await _invitation_or_404(event, invitation_id)
         try:
