@@ -149,7 +149,7 @@ def person(n: int) -> tuple[str, str, str]:
 
 async def watch_queueing(campaign_id: int, started: float, marks: dict[str, float]) -> None:
     """Note when the sending job had put every mail in the outbox (the campaign is "sent")."""
-    from events.tables import InvitationCampaign
+    from events.invitations.tables import InvitationCampaign
 
     while True:
         row = (
@@ -171,7 +171,7 @@ async def bench(args: argparse.Namespace, redis_url: str, smtp: SmtpServer) -> b
     from core.migrations import migrate
     from core.settings import get_settings
     from core.tables import OutboxMessage, OutboxStatus
-    from events.services import invitations
+    from events.invitations.services import campaigns, drafts, sending
     from events.tables import Event
 
     await migrate()
@@ -216,20 +216,18 @@ async def bench(args: argparse.Namespace, redis_url: str, smtp: SmtpServer) -> b
             data[f"message_{lang}"] = f"{SUBJECTS[lang]}."
         organizer = Viewer(id=None, role="admin")
         checked = time.perf_counter()
-        campaign_id = await invitations.create_draft(
-            organizer, event_row, invitations.DraftInput(data=data)
-        )
+        campaign_id = await drafts.create_draft(organizer, event_row, drafts.DraftInput(data=data))
         draft_s = time.perf_counter() - checked
         print(
             f"draft: {args.invitations} pasted lines checked and saved in {draft_s:.2f} s "
-            f"(events.services.invitations.create_draft)"
+            f"(events.invitations.services.drafts.create_draft)"
         )
-        campaign = await invitations.get_campaign(event_row["id"], campaign_id)
+        campaign = await campaigns.get_campaign(event_row["id"], campaign_id)
         assert campaign is not None
 
         marks: dict[str, float] = {}
         started = time.perf_counter()
-        await invitations.send(organizer, event_row, campaign)
+        await sending.send(organizer, event_row, campaign)
         watcher = asyncio.create_task(watch_queueing(campaign_id, started, marks))
         worker = jobqueue.create_worker(
             redis_url, burst=True, poll_delay=0, max_jobs=args.concurrency

@@ -28,5 +28,5 @@ domain = Domain(
     cron_jobs=jobs.cron_jobs,
     demo_loader=demo.load_events_demo,
     menu=(MenuEntry(label=N_("Events"), path="events/", order=10),),
-    features=("events.delegations",),
+    features=("events.invitations", "events.delegations"),
 )

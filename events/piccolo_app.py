@@ -8,7 +8,8 @@ APP_CONFIG = AppConfig(
     app_name="events",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
     table_classes=table_finder(
-        modules=["events.tables", "events.delegations.tables"], exclude_imported=True
+        modules=["events.tables", "events.invitations.tables", "events.delegations.tables"],
+        exclude_imported=True,
     ),
     migration_dependencies=["core.piccolo_app"],
     commands=[],

@@ -19,7 +19,6 @@ from events.routes import (
     registration,
     registration_setup,
 )
-from events.routes.invitations import pages as invitation_pages
 
 pages = [
     public.PublicEventsController,
@@ -32,7 +31,6 @@ pages = [
     registration_setup.RegistrationSetupController,
     operations.RegistrationsBoardController,
     operations.CheckInController,
-    *invitation_pages,
 ]
 api = [public.EventsApiController, operations.CheckInStatsApi]
 routes = [public.EventMediaController]

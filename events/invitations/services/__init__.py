@@ -1,0 +1,1 @@
+"""The rules of invitations, one module per step; events/invitations/__init__.py lists them."""
