@@ -35,8 +35,8 @@ from core.db import write_transaction
 from core.errors import ValidationFailed
 from core.i18n import current_language, gettext, lazy_gettext
 from core.tables import Membership, Organization, OutboxMessage, OutboxStatus, Role, User
+from events.services import delegate_heads, mail_context, passports
 from events.services import letters as letter_pdf
-from events.services import mail_context, passports
 from events.services.events import local_input, read_moment
 from events.tables import (
     Delegate,
@@ -797,6 +797,11 @@ async def save_member(
             fresh = await get(delegation["id"])
             assert fresh is not None
             ensure_editable(viewer, fresh, event)
+            if values["is_head"]:  # first, as the database keeps one head per delegation
+                others = Delegate.delegation == delegation["id"]
+                if current is not None:
+                    others &= Delegate.id != current["id"]
+                await Delegate.update({Delegate.is_head: False}).where(others)
             if current is None:
                 count = await Delegate.count().where(Delegate.delegation == delegation["id"])
                 if count >= MAX_MEMBERS:
@@ -816,16 +821,14 @@ async def save_member(
                 await Delegate.update({**values, "updated_at": _now()}).where(
                     Delegate.id == member_id
                 )
-            if values["is_head"]:
-                await Delegate.update({Delegate.is_head: False}).where(
-                    (Delegate.delegation == delegation["id"]) & (Delegate.id != member_id)
-                )
             await Delegation.update({Delegation.updated_at: _now()}).where(
                 Delegation.id == delegation["id"]
             )
     except ValidationFailed:
         raise
     except Exception as error:
+        if delegate_heads.is_second_head(error):
+            raise delegate_heads.second_head() from error
         # Two saves of the same passport at once both pass the check above; the unique
         # fingerprint refuses the second, which is the same refusal.
         if "passport_index" not in str(error):
@@ -896,9 +899,14 @@ async def save_members_batch(
             assert fresh is not None
             ensure_editable(viewer, fresh, event)
             count = await Delegate.count().where(Delegate.delegation == delegation["id"])
-            head_id: int | None = None
-            for cleaned in rows:
+            last_head = delegate_heads.last_head(rows)
+            if last_head is not None:  # first, as the database keeps one head per delegation
+                await Delegate.update({Delegate.is_head: False}).where(
+                    Delegate.delegation == delegation["id"]
+                )
+            for number, cleaned in enumerate(rows):
                 values = {**cleaned.values, **_sealed_columns(cleaned, event["id"])}
+                values["is_head"] = number == last_head
                 values["registration"] = await _registration_for(event["id"], values["email"])
                 target = existing.get(values.get("passport_index", ""))
                 if target is not None:
@@ -922,18 +930,14 @@ async def save_members_batch(
                     await row.save()
                     target = row.id
                     added += 1
-                if values["is_head"]:
-                    head_id = target
-            if head_id is not None:
-                await Delegate.update({Delegate.is_head: False}).where(
-                    (Delegate.delegation == delegation["id"]) & (Delegate.id != head_id)
-                )
             await Delegation.update({Delegation.updated_at: _now()}).where(
                 Delegation.id == delegation["id"]
             )
     except ValidationFailed:
         raise
     except Exception as error:
+        if delegate_heads.is_second_head(error):
+            raise delegate_heads.second_head() from error
         if "passport_index" not in str(error):
             raise
         raise _duplicate_passport() from error
