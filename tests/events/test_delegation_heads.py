@@ -5,16 +5,23 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Iterator
 
 import pytest
 
-from core import db
+from core import db, i18n
 from core.errors import ValidationFailed
 from events.services import delegations
 from events.tables import Delegate
 from tests.events.delegation_factories import city, conference, delegation_with, member
 
 HEAD_TAKEN = "Someone else named another head of this delegation at the same moment."
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    with i18n.language("en"):
+        yield
 
 
 async def heads_of(delegation: dict) -> list[str]:
