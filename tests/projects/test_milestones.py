@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from projects.services import projects
 from projects.tables import Attachment, Milestone
 from tests.factories import audit, post_form, sign_in
 from tests.projects.factories import PDF, make_member, make_milestone, make_project, make_report
@@ -70,8 +71,10 @@ async def test_bad_input_is_shown_again_with_the_reasons(client) -> None:
 async def test_an_overdue_milestone_is_highlighted(client) -> None:
     project = await make_project()
     member = await make_member(project, "member")
-    await make_milestone(project, due_on=date.today() - timedelta(days=10))
-    await make_milestone(project, due_on=date.today() - timedelta(days=10), status="done")
+    # The bureau's day (Beijing/Urumqi), not the machine's: they differ for hours each day.
+    today = projects.today()
+    await make_milestone(project, due_on=today - timedelta(days=10))
+    await make_milestone(project, due_on=today - timedelta(days=10), status="done")
     await sign_in(client, member)
 
     page = await client.get(f"/en/account/projects/{project['slug']}/")

@@ -16,7 +16,7 @@ from core.audit import record
 from core.db import write_transaction
 from core.errors import ValidationFailed
 from core.i18n import gettext
-from events.delegations.services import passports
+from events.delegations.services import heads, passports
 from events.delegations.services.member_form import Cleaned, clean_member, expiry_warning, lacks
 from events.delegations.services.policy import sees_passports
 from events.delegations.services.records import event_of, get
@@ -122,6 +122,8 @@ async def _writing_members() -> AsyncIterator[None]:
     except ValidationFailed:
         raise
     except Exception as error:
+        if heads.is_second_head(error):
+            raise heads.second_head() from error
         if "passport_index" not in str(error):
             raise
         raise _duplicate_passport() from error
@@ -177,10 +179,13 @@ async def _store(
     return current["id"]
 
 
-async def _only_head(delegation_id: int, head_id: int) -> None:
-    await Delegate.update({Delegate.is_head: False}).where(
-        (Delegate.delegation == delegation_id) & (Delegate.id != head_id)
-    )
+async def _no_other_head(delegation_id: int, keep_id: int | None = None) -> None:
+    """Take the head role from the members (but `keep_id`) before naming a head: the
+    database keeps one head per delegation (see `heads`)."""
+    others = Delegate.delegation == delegation_id
+    if keep_id is not None:
+        others &= Delegate.id != keep_id
+    await Delegate.update({Delegate.is_head: False}).where(others)
 
 
 async def _touch(delegation_id: int) -> None:
@@ -225,9 +230,9 @@ async def save_member(
         fresh = await get(delegation["id"])
         assert fresh is not None
         ensure_editable(viewer, fresh, event)
-        member_id = await _store(delegation["id"], event["id"], values, current)
         if values["is_head"]:
-            await _only_head(delegation["id"], member_id)
+            await _no_other_head(delegation["id"], current["id"] if current else None)
+        member_id = await _store(delegation["id"], event["id"], values, current)
         await _touch(delegation["id"])
     before, after = _changes(values, sealed, current)
     await record(
@@ -282,17 +287,16 @@ async def save_members_batch(
         fresh = await get(delegation["id"])
         assert fresh is not None
         ensure_editable(viewer, fresh, event)
-        head_id: int | None = None
-        for cleaned in rows:
+        last_head = heads.last_head(rows)
+        if last_head is not None:
+            await _no_other_head(delegation["id"])
+        for number, cleaned in enumerate(rows):
             values = {**cleaned.values, **_sealed_columns(cleaned, event["id"])}
+            values["is_head"] = number == last_head
             values["registration"] = await registration_for(event["id"], values["email"])
             current = existing.get(values.get("passport_index", ""))
-            member_id = await _store(delegation["id"], event["id"], values, current)
+            await _store(delegation["id"], event["id"], values, current)
             added, updated = (added, updated + 1) if current else (added + 1, updated)
-            if values["is_head"]:
-                head_id = member_id
-        if head_id is not None:
-            await _only_head(delegation["id"], head_id)
         await _touch(delegation["id"])
     await record(
         viewer,
