@@ -11,6 +11,7 @@ from core.accounts import create_user
 from core.auth import load_viewer
 from core.content import Translated
 from core.domains import load_domains
+from core.search.index import reindex_all
 from core.settings import get_settings
 from core.tables import Organization, User
 
@@ -22,6 +23,7 @@ async def load_demo() -> None:
         for domain in load_domains():
             if domain.demo_loader is not None:
                 await domain.demo_loader()
+    await reindex_all()  # demo content is written in bulk, past the services' own reindexing
 
 
 @asynccontextmanager

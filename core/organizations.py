@@ -15,6 +15,7 @@ from core.db import write_transaction
 from core.errors import ValidationFailed
 from core.i18n import current_language, gettext, lazy_gettext
 from core.paging import Page, order, paginate
+from core.search import partners as partner_search
 from core.tables import Organization, OrganizationKind
 from core.translated_forms import row_form_values, source_language, translated
 from core.uploads import UploadRefused, store_image
@@ -135,6 +136,7 @@ async def create(
             raise ValidationFailed({"slug": gettext("This short name is already taken.")})
         organization = Organization(**values)
         await organization.save()
+    await partner_search.organization_changed(organization.id)
     await record(
         actor, "organization.create", "organization", organization.id, client=client, after=values
     )
@@ -162,6 +164,7 @@ async def update(
         if taken:
             raise ValidationFailed({"slug": gettext("This short name is already taken.")})
         await Organization.update(values).where(Organization.id == current["id"])
+    await partner_search.organization_changed(current["id"])
     await record_changes(
         actor,
         "organization.update",

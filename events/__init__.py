@@ -2,7 +2,7 @@
 
 from core.domains import Domain, MenuEntry
 from core.i18n import N_
-from events import demo, jobs, routes
+from events import demo, jobs, routes, search
 
 domain = Domain(
     name="events",
@@ -12,5 +12,7 @@ domain = Domain(
     jobs=jobs.jobs,
     cron_jobs=jobs.cron_jobs,
     demo_loader=demo.load_events_demo,
+    search_kinds=search.KINDS,
+    search_documents=search.documents,
     menu=(MenuEntry(label=N_("Events"), path="events/", order=10),),
 )
