@@ -54,11 +54,12 @@ class SearchDocument:
 
 @dataclass(frozen=True)
 class PanelItem:
-    """One line of a desk panel: what waits (translated), how many, and where to act on it.
-    `urgent` lines are drawn as needing attention while their count is above zero."""
+    """One line of a desk panel: what waits (translated), how many (None for a line that
+    states a fact, such as the next due date), and where to act on it. `urgent` lines are
+    drawn as needing attention while their count is above zero."""
 
     label: str
-    count: int
+    count: int | None
     url: str
     urgent: bool = False
 
@@ -75,7 +76,7 @@ class Panel:
 
     @property
     def waiting(self) -> int:
-        return sum(item.count for item in self.items if item.urgent)
+        return sum(item.count or 0 for item in self.items if item.urgent)
 
 
 @dataclass(frozen=True)

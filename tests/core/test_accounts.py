@@ -10,7 +10,7 @@ async def test_sign_in_lands_on_the_account_page_with_a_fresh_session(client) ->
         domain="testserver.local", name="hongshan_session", value="planted-by-an-attacker"
     )
     response = await sign_in(client, user)
-    assert response.url.path == "/en/account/"
+    assert response.url.path == "/en/manage/"
     assert user["email"] in response.text
     assert client.cookies["hongshan_session"] != "planted-by-an-attacker"
 
