@@ -4,13 +4,12 @@ organization's registrations and open offers. Counted per event in one query eac
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-from piccolo.query.functions.aggregate import Count
 
 from core.access import Viewer
 from core.content import plain_text
+from core.db import counts_by
 from core.hooks import Panel, PanelItem
 from core.i18n import current_language, gettext
 from core.tables import Role
@@ -29,51 +28,45 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-async def _per_event(counts: list[dict[str, Any]], path: str) -> list[PanelItem]:
-    """One line per event, soonest first, from rows of (event id, count)."""
-    by_event = {row["event"]: int(row["count"]) for row in counts}
+async def event_lines(
+    counts: dict[int, int], url: Callable[[str, str], str], *, urgent: bool = True
+) -> list[PanelItem]:
+    """One line per event, soonest first, from counts per event id; `url(lang, slug)`."""
     events = (
         await Event.select(Event.id, Event.slug, Event.title)
-        .where(Event.id.is_in(list(by_event) or [0]))
+        .where(Event.id.is_in(list(counts) or [0]))
         .order_by(Event.starts_at)
     )
     lang = current_language()
     return [
-        PanelItem(
-            plain_text(event["title"]),
-            by_event[event["id"]],
-            f"/{lang}/manage/events/{event['slug']}/{path}",
-            urgent=True,
-        )
+        PanelItem(plain_text(event["title"]), counts[event["id"]], url(lang, event["slug"]), urgent)
         for event in events
     ]
 
 
-async def pending_by_event() -> list[dict[str, Any]]:
-    return (
-        await Registration.select(Registration.event, Count(alias="count"))
-        .where(Registration.status == RegistrationStatus.pending.value)
-        .group_by(Registration.event)
+def _board(status: str) -> Callable[[str, str], str]:
+    return lambda lang, slug: f"/{lang}/manage/events/{slug}/registrations/?status={status}"
+
+
+async def pending_by_event() -> dict[int, int]:
+    return await counts_by(
+        Registration.event, Registration.status == RegistrationStatus.pending.value
     )
 
 
-async def expiring_offers_by_event(now: datetime) -> list[dict[str, Any]]:
-    event = WaitlistOffer.registration.event
-    return (
-        await WaitlistOffer.select(event.as_alias("event"), Count(alias="count"))
-        .where(
-            (WaitlistOffer.status == OfferStatus.open.value)
-            & (WaitlistOffer.expires_at > now)
-            & (WaitlistOffer.expires_at <= now + OFFER_WARNING)
-        )
-        .group_by(event)
+async def expiring_offers_by_event(now: datetime) -> dict[int, int]:
+    return await counts_by(
+        WaitlistOffer.registration.event,
+        (WaitlistOffer.status == OfferStatus.open.value)
+        & (WaitlistOffer.expires_at > now)
+        & (WaitlistOffer.expires_at <= now + OFFER_WARNING),
     )
 
 
 async def organizer_panels(now: datetime) -> list[Panel]:
     lang = current_language()
-    pending = await _per_event(await pending_by_event(), "registrations/?status=pending")
-    offers = await _per_event(await expiring_offers_by_event(now), "registrations/?status=offered")
+    pending = await event_lines(await pending_by_event(), _board("pending"))
+    offers = await event_lines(await expiring_offers_by_event(now), _board("offered"))
     return [
         Panel(
             title=gettext("Registrations awaiting approval"),

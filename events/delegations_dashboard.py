@@ -7,10 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from piccolo.query.functions.aggregate import Count
-
 from core.access import Viewer
 from core.content import plain_text
+from core.db import counts_by
 from core.hooks import Panel, PanelItem
 from core.i18n import current_language, gettext
 from core.tables import Role
@@ -95,11 +94,11 @@ async def missing_items(viewer: Viewer) -> list[dict[str, Any]]:
         .order_by(Delegation.id)
     )
     ids = [row["id"] for row in delegations] or [0]
-    no_passport = await _count_by_delegation(
-        Delegate.delegation.is_in(ids) & (Delegate.passport_number == "")
+    no_passport = await counts_by(
+        Delegate.delegation, Delegate.delegation.is_in(ids) & (Delegate.passport_number == "")
     )
-    no_arrival = await _count_by_delegation(
-        Delegate.delegation.is_in(ids) & Delegate.arrival_at.is_null()
+    no_arrival = await counts_by(
+        Delegate.delegation, Delegate.delegation.is_in(ids) & Delegate.arrival_at.is_null()
     )
     titles = {
         row["id"]: row
@@ -116,15 +115,6 @@ async def missing_items(viewer: Viewer) -> list[dict[str, Any]]:
         }
         for row in delegations
     ]
-
-
-async def _count_by_delegation(condition: Any) -> dict[int, int]:
-    rows = (
-        await Delegate.select(Delegate.delegation, Count(alias="count"))
-        .where(condition)
-        .group_by(Delegate.delegation)
-    )
-    return {row["delegation"]: int(row["count"]) for row in rows}
 
 
 async def coordinator_panels(viewer: Viewer) -> list[Panel]:

@@ -6,14 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from piccolo.query.functions.aggregate import Count
-
 from core.access import Viewer
-from core.content import plain_text
+from core.db import counts_by
 from core.hooks import Panel, PanelItem
-from core.i18n import current_language, gettext
+from core.i18n import gettext
 from core.tables import Role
-from events.tables import Event, Invitation
+from events.dashboard import event_lines
+from events.tables import Invitation
 
 
 def _addressed_to(viewer: Viewer) -> Any:
@@ -24,29 +23,11 @@ def _addressed_to(viewer: Viewer) -> Any:
 
 
 async def awaiting_answer(viewer: Viewer, now: datetime) -> list[PanelItem]:
-    counts = (
-        await Invitation.select(Invitation.event, Count(alias="count"))
-        .where(
-            _addressed_to(viewer) & (Invitation.answer == "pending") & (Invitation.expires_at > now)
-        )
-        .group_by(Invitation.event)
+    counts = await counts_by(
+        Invitation.event,
+        _addressed_to(viewer) & (Invitation.answer == "pending") & (Invitation.expires_at > now),
     )
-    by_event = {row["event"]: int(row["count"]) for row in counts}
-    events = (
-        await Event.select(Event.id, Event.slug, Event.title)
-        .where(Event.id.is_in(list(by_event) or [0]))
-        .order_by(Event.starts_at)
-    )
-    lang = current_language()
-    return [
-        PanelItem(
-            plain_text(event["title"]),
-            by_event[event["id"]],
-            f"/{lang}/events/{event['slug']}/",
-            urgent=True,
-        )
-        for event in events
-    ]
+    return await event_lines(counts, lambda lang, slug: f"/{lang}/events/{slug}/")
 
 
 async def panels(viewer: Viewer) -> list[Panel]:

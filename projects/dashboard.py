@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from piccolo.query.functions.aggregate import Count
-
 from core.access import Viewer
 from core.content import plain_text
+from core.db import counts_by
 from core.hooks import Panel, PanelItem
 from core.i18n import current_language, format_date, gettext
 from projects.services import projects as project_rules
@@ -43,15 +42,6 @@ async def organizer_panels() -> list[Panel]:
     ]
 
 
-async def _counts(table: Any, condition: Any) -> dict[int, int]:
-    rows = (
-        await table.select(table.project, Count(alias="count"))
-        .where(condition)
-        .group_by(table.project)
-    )
-    return {row["project"]: int(row["count"]) for row in rows}
-
-
 async def team_panels(viewer: Viewer) -> list[Panel]:
     memberships = TeamMember.select(TeamMember.project).where(TeamMember.user == viewer.id)
     projects = (
@@ -63,14 +53,14 @@ async def team_panels(viewer: Viewer) -> list[Panel]:
         return []
     ids = [project["id"] for project in projects]
     today = project_rules.today()
-    overdue = await _counts(
-        Milestone,
+    overdue = await counts_by(
+        Milestone.project,
         Milestone.project.is_in(ids)
         & Milestone.status.is_in(list(OPEN_STATUSES))
         & (Milestone.due_on < today),
     )
-    sent_back = await _counts(
-        ProgressReport,
+    sent_back = await counts_by(
+        ProgressReport.project,
         ProgressReport.project.is_in(ids)
         & (ProgressReport.status == ReportStatus.changes_requested.value),
     )

@@ -13,17 +13,34 @@ from core.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, language
 from core.pages import NO_STORE, viewer_of
 from core.paging import parse_page
 from core.search import queries
-from core.search.presenting import kind_labels, present
+from core.search.presenting import ShownGroup, kind_labels, present
 from core.search.schemas import Language, SearchGroup, SearchHit, SearchResults
 
 Query = Annotated[str, QueryParameter(name="q", max_length=queries.MAX_QUERY)]
 
 
-def _chosen(kind: str, lang_filter: str) -> tuple[str, str]:
-    return (
-        kind if kind in kind_labels() else "",
-        lang_filter if lang_filter in LANGUAGES else "",
+async def _search(
+    request: Request,
+    q: str,
+    lang: str,
+    kind: str,
+    language_filter: str,
+    per_kind: int,
+    offset: int = 0,
+) -> tuple[queries.Results, list[ShownGroup], str, str]:
+    """The search both the page and the API run; unknown filters are ignored."""
+    kind = kind if kind in kind_labels() else ""
+    language_filter = language_filter if language_filter in LANGUAGES else ""
+    results = await queries.search(
+        viewer_of(request),
+        q,
+        lang=lang,
+        kinds=(kind,) if kind else (),
+        language=language_filter,
+        per_kind=per_kind,
+        offset=offset if kind else 0,
     )
+    return results, present(results, lang), kind, language_filter
 
 
 class SearchController(Controller):
@@ -40,20 +57,11 @@ class SearchController(Controller):
         language_filter: Annotated[str, QueryParameter(name="language")] = "",
         page: FromQuery[str] = "",
     ) -> Template:
-        kind, language_filter = _chosen(kind, language_filter)
-        lang = current_language()
         number = parse_page(page)
         per_kind = queries.PER_PAGE if kind else queries.PER_KIND
-        results = await queries.search(
-            viewer_of(request),
-            q,
-            lang=lang,
-            kinds=(kind,) if kind else (),
-            language=language_filter,
-            per_kind=per_kind,
-            offset=(number - 1) * per_kind if kind else 0,
+        results, groups, kind, language_filter = await _search(
+            request, q, current_language(), kind, language_filter, per_kind, (number - 1) * per_kind
         )
-        groups = present(results, lang)
         total = groups[0].total if kind and groups else results.total
         return Template(
             "core/search.html",
@@ -97,16 +105,9 @@ class SearchApiController(Controller):
         per_kind: Annotated[int, QueryParameter(ge=1, le=50, description="Hits per kind.")] = 5,
     ) -> SearchResults:
         with language(lang):
-            kind, language_filter = _chosen(kind, language_filter)
-            results = await queries.search(
-                viewer_of(request),
-                q,
-                lang=lang,
-                kinds=(kind,) if kind else (),
-                language=language_filter,
-                per_kind=per_kind,
+            results, groups, _kind, _language = await _search(
+                request, q, lang, kind, language_filter, per_kind
             )
-            groups = present(results, lang)
         return SearchResults(
             query=results.query,
             total=results.total,

@@ -51,14 +51,15 @@ async def _insert(documents: Iterable[SearchDocument]) -> int:
     return len(rows)
 
 
-async def replace(keys: Iterable[str], documents: Iterable[SearchDocument]) -> None:
+async def replace(keys: Iterable[str], documents: Iterable[SearchDocument]) -> int:
     """Index `documents` in place of whatever was indexed under `keys` ("<kind>:<id>"):
-    an object that is gone or hidden simply has no document any more."""
+    an object that is gone or hidden simply has no document any more. Returns the rows
+    written."""
     keys = list(keys)
     async with write_transaction():
         if keys:
             await SearchEntry.delete().where(SearchEntry.object_key.is_in(keys))
-        await _insert(documents)
+        return await _insert(documents)
 
 
 async def remove(*keys: str) -> None:

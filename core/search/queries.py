@@ -1,6 +1,7 @@
 """Finding things: one query over the index returns, per kind, the number of objects found and
 the best few, each object once (in the reader's language when it matched there too), hits
-in titles first, then the newest. Public readers see public documents only."""
+in titles first, then the newest. Public readers see public documents only. Matches are
+ranked on the short columns; titles and bodies are read only for the rows shown."""
 
 from __future__ import annotations
 
@@ -126,7 +127,7 @@ async def search(
     # Only placeholders and fixed clauses are joined in; every value travels as a parameter.
     sql = f"""
         WITH hits AS (
-            SELECT e.id, e.kind, e.object_id, e.language, e.path, e.title, e.body, e.sort_at,
+            SELECT e.id, e.kind, e.sort_at,
                 CASE WHEN e.title_key LIKE {{}} THEN 0 ELSE 1 END AS title_miss,
                 ROW_NUMBER() OVER (
                     PARTITION BY e.object_key
@@ -135,15 +136,16 @@ async def search(
             FROM search_entry e
             WHERE {" AND ".join(conditions)}
         ), ranked AS (
-            SELECT h.*,
+            SELECT h.id, h.kind,
                 ROW_NUMBER() OVER (
                     PARTITION BY h.kind ORDER BY h.title_miss, h.sort_at DESC, h.id
                 ) AS place,
                 COUNT(*) OVER (PARTITION BY h.kind) AS total
             FROM hits h WHERE h.pick = 1
         )
-        SELECT kind, object_id, language, path, title, body, total FROM ranked
-        WHERE place > {{}} AND place <= {{}} ORDER BY kind, place
+        SELECT r.kind, r.total, e.object_id, e.language, e.path, e.title, e.body
+        FROM ranked r JOIN search_entry e ON e.id = r.id
+        WHERE r.place > {{}} AND r.place <= {{}} ORDER BY r.kind, r.place
     """  # noqa: S608
     rows = await SearchEntry.raw(sql, *args)
     groups: dict[str, Group] = {}

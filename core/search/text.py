@@ -52,8 +52,11 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+_TO_LATIN = str.maketrans(_LATIN)
+
+
 def to_latin(word: str) -> str:
-    return "".join(_LATIN.get(letter, letter) for letter in word)
+    return word.translate(_TO_LATIN)
 
 
 def loose_latin(word: str) -> str:

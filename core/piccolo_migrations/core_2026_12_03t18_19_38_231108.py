@@ -5,7 +5,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.sqlite import SQLiteEngine
 
-ID = "2026-12-03T17:29:03:698328"
+ID = "2026-12-03T18:19:38:231108"
 VERSION = "1.38.0"
 DESCRIPTION = "Trigram search over search_entry.terms"
 
