@@ -271,6 +271,20 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     return feeds_cli.run(args)
 
 
+def cmd_search(_args: argparse.Namespace) -> int:
+    from core.search.index import reindex_all
+
+    configure_logging(get_settings().log_level)
+
+    async def run() -> int:
+        await _migrate()
+        written = await reindex_all()
+        print(f"Indexed {written} entries.")
+        return 0
+
+    return asyncio.run(run())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hongshan", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -316,6 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
     from core.feeds import cli as feeds_cli
 
     feeds_cli.configure(add("feeds", cmd_feeds, "partner news and calendar feeds"))
+    search = add("search", cmd_search, "the search index")
+    search.add_argument("action", choices=["reindex"], help="rebuild the index from all content")
     return parser
 
 

@@ -1,4 +1,5 @@
-"""The database engine, built from the database URL, and the write-transaction helper.
+"""The database engine, built from the database URL, the write-transaction helper, and
+counting rows per value in one query.
 
 SQLite gets WAL, a busy timeout and IMMEDIATE write transactions (a DEFERRED transaction
 that later writes fails with "database is locked" under concurrency); PostgreSQL gets a pool.
@@ -11,11 +12,15 @@ import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from piccolo.columns import Column
+from piccolo.columns.combination import Combinable
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.query.functions.aggregate import Count
 
 from core.datafiles import create_private, private_dir
 
@@ -108,3 +113,16 @@ async def close_pool() -> None:
     db = engine()
     if isinstance(db, PostgresEngine):
         await db.close_connection_pool()
+
+
+async def counts_by(column: Column, condition: Combinable) -> dict[Any, int]:
+    """How many rows meeting `condition` there are per value of `column`, in one query.
+    `column` may be reached through foreign keys: rows are counted in the table it starts from."""
+    chain = column._meta.call_chain
+    table = chain[0]._meta.table if chain else column._meta.table
+    rows = (
+        await table.select(column.as_alias("key"), Count(alias="count"))
+        .where(condition)
+        .group_by(column)
+    )
+    return {row["key"]: int(row["count"]) for row in rows}

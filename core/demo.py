@@ -11,6 +11,8 @@ from core.accounts import create_user
 from core.auth import load_viewer
 from core.content import Translated
 from core.domains import load_domains
+from core.feeds.demo import load_feeds_demo
+from core.search.index import reindex_all
 from core.settings import get_settings
 from core.tables import Organization, User
 
@@ -22,6 +24,7 @@ async def load_demo() -> None:
         for domain in load_domains():
             if domain.demo_loader is not None:
                 await domain.demo_loader()
+    await reindex_all()  # demo content is written in bulk, past the services' own reindexing
 
 
 @asynccontextmanager
@@ -251,6 +254,7 @@ async def load_core_demo() -> None:
         )
         await organization.save()
         ids[slug] = organization.id
+    await load_feeds_demo(ids)
     for email, role, slug, name, language in USERS:
         await create_user(
             email,

@@ -10,10 +10,15 @@ never imports its features.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from core.hooks import HomeSection, Panel, SearchDocument, SearchKind
+
+if TYPE_CHECKING:
+    from core.access import Viewer
 
 DOMAINS: tuple[str, ...] = ("core", "events", "projects", "cooperation")
 
@@ -42,6 +47,15 @@ class Domain:
     # More for a partner organization's public page: (organization row) -> template context.
     organization_context: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]] | None = None
     features: Sequence[str] = ()  # dotted names of feature subpackages, loaded after it
+    # The hooks below hand the core plain data (core.hooks).
+    # Search (core.search): the kinds of results it adds, and every document it has to index.
+    search_kinds: Sequence[SearchKind] = ()
+    search_documents: Callable[[], AsyncIterator[SearchDocument]] | None = None
+    # The signed-in person's desk (core.dashboard): each callable gives the panels of their
+    # work queue, or none when the domain has nothing for them.
+    dashboard_panels: Sequence[Callable[[Viewer], Awaitable[Sequence[Panel]]]] = ()
+    # Sections of the home page (core.home), placed by their order.
+    home_sections: Sequence[HomeSection] = ()
 
 
 def piccolo_app_paths() -> list[str]:

@@ -15,6 +15,7 @@ from core.db import write_transaction
 from core.errors import ValidationFailed
 from core.i18n import current_language, gettext, lazy_gettext
 from core.paging import Page, order, paginate
+from core.search import partners as partner_search
 from core.tables import Organization, OrganizationKind
 from core.translated_forms import row_form_values, source_language, translated
 from core.uploads import UploadRefused, check_image, remove, store_image
@@ -141,6 +142,7 @@ async def create(
         except BaseException:
             remove(LOGOS, values["logo"])
             raise
+    await partner_search.organization_changed(organization.id)
     await record(
         actor, "organization.create", "organization", organization.id, client=client, after=values
     )
@@ -174,6 +176,7 @@ async def update(
             if values["logo"] != current["logo"]:
                 remove(LOGOS, values["logo"])
             raise
+    await partner_search.organization_changed(current["id"])
     await record_changes(
         actor,
         "organization.update",

@@ -185,3 +185,23 @@ class FeedItem(Table, tablename="feed_item"):
     content_hash = Varchar(length=64, default="")
     first_seen_at = Timestamptz(default=TimestamptzNow())
     changed_at = Timestamptz(default=TimestamptzNow())
+
+
+class SearchEntry(Table, tablename="search_entry"):
+    """One object's text in one language as search finds it (core.search). A trigram index
+    on `terms` sits beside it: an FTS5 table on SQLite, pg_trgm on PostgreSQL. The short
+    columns a query filters and ranks by come first: SQLite reads a row's columns in order,
+    and the long texts spill into overflow pages."""
+
+    object_key = Varchar(length=100, index=True)  # "<kind>:<object id>"
+    kind = Varchar(length=30, index=True)
+    object_id = Varchar(length=60)
+    language = Varchar(length=2)
+    is_public = Boolean(default=True)
+    readers = Varchar(length=1000, default="")  # " role:fao org:3 user:7 ": who else finds it
+    sort_at = Timestamptz(default=TimestamptzNow())
+    path = Varchar(length=500)  # under /<lang>/
+    title_key = Text(default="")  # the folded title: hits in it rank first
+    title = Text(default="")
+    body = Text(default="")
+    terms = Text(default="")  # core.search.text.index_text of title, body and aliases

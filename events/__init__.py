@@ -17,7 +17,7 @@ sibling, loaded by name from `features` below (the core never imports them):
 
 from core.domains import Domain, MenuEntry
 from core.i18n import N_
-from events import demo, jobs, routes
+from events import dashboard, demo, home, jobs, routes, search
 
 domain = Domain(
     name="events",
@@ -27,6 +27,10 @@ domain = Domain(
     jobs=jobs.jobs,
     cron_jobs=jobs.cron_jobs,
     demo_loader=demo.load_events_demo,
+    search_kinds=search.KINDS,
+    search_documents=search.documents,
+    home_sections=home.SECTIONS,
+    dashboard_panels=(dashboard.panels,),
     menu=(MenuEntry(label=N_("Events"), path="events/", order=10),),
     features=("events.invitations", "events.delegations"),
 )

@@ -28,6 +28,7 @@ from core.feeds.parse import ParsedFeed, ParsedItem, detect_and_parse
 from core.feeds.policy import DEFAULT_POLICY, FeedPolicy
 from core.feeds.reasons import PERMANENT, FeedError
 from core.feeds.sanitize import xml_safe
+from core.search import partners as partner_search
 from core.tables import FeedItem, FeedSource, Organization
 
 log = logging.getLogger(__name__)
@@ -261,6 +262,7 @@ async def store_items(source: dict[str, Any], parsed: ParsedFeed, now: datetime)
             if by_key:
                 gone &= FeedItem.key.not_in(list(by_key))
             await FeedItem.delete().where(gone)
+    await partner_search.source_changed(source["id"])
     return added, updated
 
 

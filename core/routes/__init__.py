@@ -1,6 +1,6 @@
 """Core routes, by area; each module lists its `pages` (under /<lang>/), `api` and `routes`."""
 
-from core.routes import account, feeds, manage, news, oversight, partners, site
+from core.routes import account, feeds, manage, news, oversight, partners, search, site
 
 pages = [
     *site.pages,
@@ -10,6 +10,7 @@ pages = [
     *partners.pages,
     *news.pages,
     *feeds.pages,
+    *search.pages,
 ]
-api = [*site.api]
+api = [*site.api, *search.api]
 routes = [*site.routes, *partners.routes]

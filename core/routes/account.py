@@ -76,7 +76,7 @@ async def login(request: Request) -> Template | Redirect:
     if isinstance(request.auth, sessions.Session):
         await sessions.end(request.auth.token)  # a fresh id at every sign-in
     session = await sessions.start(user_id)
-    return signed_in_redirect(local_path(values["next"], lang_path("account/")), session.token)
+    return signed_in_redirect(local_path(values["next"], lang_path("manage/")), session.token)
 
 
 @post("/account/logout")

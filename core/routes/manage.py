@@ -9,11 +9,13 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from core import accounts, organizations
+from core import dashboard as desk
 from core.access import require
 from core.errors import ValidationFailed
 from core.i18n import LANGUAGES
 from core.organizations import PARTNER_COUNTRIES
 from core.pages import (
+    NO_STORE,
     client_address,
     form_data,
     form_page,
@@ -47,14 +49,17 @@ def _form_context() -> dict[str, Any]:
     }
 
 
-@get("/manage/", guards=[role_required(Role.fao, Role.coordinator)])
-async def dashboard(request: Request) -> Template | Redirect:
+@get("/manage/", guards=[signed_in], cache_control=NO_STORE)
+async def dashboard(request: Request) -> Template:
+    """Everybody's desk after signing in: what waits for them, then the back office's areas."""
     viewer = viewer_of(request)
+    own = None
     if viewer.has_role(Role.coordinator) and len(viewer.organization_ids) == 1:
-        return Template(
-            "core/manage/dashboard.html", context={"own": await _own_organization(viewer)}
-        )
-    return Template("core/manage/dashboard.html", context={"own": None})
+        own = await _own_organization(viewer)
+    return Template(
+        "core/manage/dashboard.html",
+        context={"own": own, "panels": await desk.panels_for(viewer)},
+    )
 
 
 async def _own_organization(viewer: Any) -> dict[str, Any] | None:

@@ -10,6 +10,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
 from core import health
+from core.home import sections as home_sections
 from core.i18n import current_language, gettext
 from core.pagecache import PUBLIC_CACHE
 
@@ -22,7 +23,7 @@ async def root() -> Redirect:
 
 @get("/", include_in_schema=False, name="home", opt=PUBLIC_CACHE)
 async def home() -> Template:
-    return Template("core/home.html")
+    return Template("core/home.html", context={"sections": await home_sections(current_language())})
 
 
 @get("/openapi.json", include_in_schema=False)

@@ -17,12 +17,13 @@ Rooms:
   (what the office's boards show) and `sheets` (the boards as spreadsheet tables).
 - `routes/` — one controller per audience: `coordinator`, `office`, `boards`, `letters`.
 - `jobs` — rendering letters, upkeep, the daily purge. `demo` — demo delegations.
+- `dashboard` — the foreign-affairs office's and coordinators' work queue on the desk.
 - `fonts/` — the font subsets the PDFs embed.
 Templates live in templates/events/delegations/ and templates/mail/delegation_*.html.
 """
 
 from core.domains import Domain
-from events.delegations import demo, jobs, routes
+from events.delegations import dashboard, demo, jobs, routes
 
 domain = Domain(
     name="events.delegations",
@@ -30,4 +31,5 @@ domain = Domain(
     jobs=jobs.jobs,
     cron_jobs=jobs.cron_jobs,
     demo_loader=demo.load_demo_delegations,
+    dashboard_panels=(dashboard.panels,),
 )

@@ -10,13 +10,14 @@ accounts, one per address), `lists` (pasted and uploaded lists, checked row by r
 (the text in four languages), `drafts` (checking and keeping a draft), `mails` (the mail, its
 outbox keys, the preview), `campaigns` (who may invite, sendings and their progress),
 `sending` (the background job, retries, resends), `reminders`, `tracking` (the table and its
-exports), `answers` (accept, decline, register) —, `routes/` (`organizer`, `invitee`
+exports), `answers` (accept, decline, register) —, `dashboard` (a coordinator's invitations
+awaiting an answer), `routes/` (`organizer`, `invitee`
 controllers) and `jobs` (arq). Accepted invitations make an organization take part in an
 event (events.services.participation).
 """
 
 from core.domains import Domain
-from events.invitations import jobs, routes
+from events.invitations import dashboard, jobs, routes
 from events.invitations.services.answers import accepted_events
 from events.services import participation
 
@@ -27,4 +28,5 @@ domain = Domain(
     pages=routes.pages,
     jobs=jobs.jobs,
     cron_jobs=jobs.cron_jobs,
+    dashboard_panels=(dashboard.panels,),
 )

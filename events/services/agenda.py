@@ -24,6 +24,7 @@ from core.i18n import format_date, format_time, gettext
 from core.moments import local_date, local_input, read_moment
 from core.translated_forms import check_length, row_form_values, source_language, translated
 from core.uploads import UploadRefused, store_image
+from events import search as event_search
 from events.services.events import MEDIA_FOLDER, get_by_id, require_editable
 from events.tables import AgendaSession, SessionKind, SessionSpeaker, Speaker
 
@@ -304,6 +305,7 @@ async def create_session(
         await session.save()
         for speaker_id in chosen:
             await SessionSpeaker(session=session.id, speaker=speaker_id).save()
+    await event_search.event_changed(event["id"])
     await record(
         actor,
         "agenda.session.create",
@@ -338,6 +340,7 @@ async def update_session(
         **{field: Translated.load(session[field]).dump() for field in SESSION_FIELDS},
         "speakers": session["speaker_ids"],
     }
+    await event_search.event_changed(event["id"])
     before, after = changed_fields(before, {**values, "speakers": chosen})
     if after:
         await record(
@@ -358,6 +361,7 @@ async def delete_session(
     async with write_transaction():
         await SessionSpeaker.delete().where(SessionSpeaker.session == session["id"])
         await AgendaSession.delete().where(AgendaSession.id == session["id"])
+    await event_search.event_changed(event["id"])
     await record(
         actor,
         "agenda.session.delete",
@@ -420,6 +424,7 @@ async def create_speaker(
         raise ValidationFailed(errors)
     speaker = Speaker(event=event["id"], **values)
     await speaker.save()
+    await event_search.event_changed(event["id"])
     await record(
         actor,
         "agenda.speaker.create",
@@ -450,6 +455,7 @@ async def update_speaker(
         **{field: Translated.load(speaker[field]).dump() for field in SPEAKER_FIELDS},
         "photo": speaker["photo"],
     }
+    await event_search.event_changed(event["id"])
     await record_changes(
         actor,
         "agenda.speaker.update",
@@ -469,6 +475,7 @@ async def delete_speaker(
     async with write_transaction():
         await SessionSpeaker.delete().where(SessionSpeaker.speaker == speaker["id"])
         await Speaker.delete().where(Speaker.id == speaker["id"])
+    await event_search.event_changed(event["id"])
     await record(
         actor,
         "agenda.speaker.delete",

@@ -24,6 +24,7 @@ from core.paging import Page, order, paginate
 from core.tables import Organization
 from core.translated_forms import check_length, row_form_values, source_language, translated
 from core.uploads import UploadRefused, store_image
+from events import search as event_search
 from events.services import registrations, seats
 from events.services.labels import FIELD_LABELS, KIND_LABELS, STATUS_LABELS
 from events.tables import (
@@ -334,6 +335,7 @@ async def create(
             **values, status=EventStatus.draft.value, created_by=actor.id, general_taken=0
         )
         await event.save()
+    await event_search.event_changed(event.id)
     await record(actor, "event.create", "event", event.id, client=client, after=jsonable(values))
     return values["slug"]
 
@@ -386,6 +388,7 @@ async def update(
         ):
             await registrations.offer_free_seats(current["id"], mails)
     await mails.send()
+    await event_search.event_changed(current["id"])
     before, after = changed_fields(_comparable(fresh), values)
     if after:
         await record(

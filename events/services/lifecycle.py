@@ -14,6 +14,7 @@ from core.audit import record
 from core.db import write_transaction
 from core.errors import ValidationFailed
 from core.i18n import gettext, lazy_gettext, ngettext
+from events import search as event_search
 from events.services import agenda
 from events.services.events import (
     locked,
@@ -128,6 +129,7 @@ async def change_status(actor: Viewer, event: dict[str, Any], target: str, clien
         await Event.update({Event.status: target, Event.updated_at: datetime.now(UTC)}).where(
             Event.id == event["id"]
         )
+    await event_search.event_changed(event["id"])
     await record(
         actor,
         "event.status",

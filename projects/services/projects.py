@@ -28,6 +28,7 @@ from core.paging import Page, order, paginate
 from core.tables import Organization, Role, User
 from core.uploads import UploadRefused, store_image, stored_path
 from core.vocabulary import FIELDS
+from projects import search as project_search
 from projects.services import forms
 from projects.tables import (
     PartnerSide,
@@ -464,6 +465,7 @@ async def create(
         project = Project(**values)
         await project.save()
         await _save_partners(project.id, partner_ids)
+    await project_search.project_changed(project.id)
     await record(
         actor,
         "project.create",
@@ -505,6 +507,7 @@ async def update(
             raise ValidationFailed({"slug": gettext("This short name is already taken.")})
         await Project.update({**values, "updated_at": forms.now()}).where(Project.id == current.id)
         await _save_partners(current.id, partner_ids)
+    await project_search.project_changed(current.id)
     comparable = {
         key: (Translated.load(value).dump() if key in CONTENT_LIMITS else value)
         for key, value in current.project.items()
@@ -698,6 +701,7 @@ async def add_member(
         )
         await member.save()
     await _notify_added(actor, current, member.id, user, role)
+    await project_search.project_changed(current.id)
     await record(
         actor,
         "project.team_add",
@@ -742,6 +746,7 @@ async def remove_member(
         if member["role"] == TeamRole.lead.value and not await _other_leads(current.id, member_id):
             raise ValidationFailed({"": gettext(LAST_LEAD)})
         await TeamMember.delete().where(TeamMember.id == member_id)
+    await project_search.project_changed(current.id)
     await record(
         actor,
         "project.team_remove",

@@ -79,7 +79,7 @@ FEED_URL = "http://127.0.0.1:9/alpha-news.xml"
 
 ENDPOINTS = [
     # back office
-    _area("GET", "/en/manage/", frozenset({"coordinator_a", "coordinator_b", "fao", "admin"})),
+    _area("GET", "/en/manage/", SIGNED_IN),
     _area("GET", "/en/manage/organizations/", STAFF),
     _area("GET", "/en/manage/organizations/new", ADMIN),
     _area("POST", "/en/manage/organizations/new", ADMIN, **_organization_form()),

@@ -14,14 +14,14 @@ from tests.factories import (
 )
 
 
-async def test_sign_in_lands_on_the_account_page_with_a_fresh_session(client) -> None:
+async def test_sign_in_lands_on_the_desk_with_a_fresh_session(client) -> None:
     user = await make_user("member")
     client.cookies.set(
         domain="testserver.local", name="hongshan_session", value="planted-by-an-attacker"
     )
     response = await sign_in(client, user)
-    assert response.url.path == "/en/account/"
-    assert user["email"] in response.text
+    assert response.url.path == "/en/manage/"
+    assert "<h1>Your desk</h1>" in response.text
     assert client.cookies["hongshan_session"] != "planted-by-an-attacker"
 
 

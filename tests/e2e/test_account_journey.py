@@ -70,7 +70,7 @@ def test_invited_coordinator_joins_and_edits_only_their_own_organization(
     admin.fill("#f-password", DEMO_PASSWORD)
     artifacts(admin, "01-admin-sign-in-zh")
     admin.locator("main form button[type=submit]").click()
-    expect(admin).to_have_url(f"{base}/zh/account/")
+    expect(admin).to_have_url(f"{base}/zh/manage/")
 
     admin.goto(f"{base}/zh/manage/organizations/almaty/")
     expect(admin.locator("h1")).to_have_text("阿拉木图市政府")

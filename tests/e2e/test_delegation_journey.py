@@ -66,7 +66,7 @@ def sign_in(page: Page, base: str, lang: str, email_address: str) -> None:
     page.fill("#f-email", email_address)
     page.fill("#f-password", DEMO_PASSWORD)
     page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(f"{base}/{lang}/account/")
+    expect(page).to_have_url(f"{base}/{lang}/manage/")
 
 
 def wait_for_mail(data_dir: Path, template: str) -> EmailMessage:

@@ -57,7 +57,7 @@ def sign_in(page: Page, base: str, lang: str, email: str) -> None:
     page.fill("#f-email", email)
     page.fill("#f-password", DEMO_PASSWORD)
     page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(f"{base}/{lang}/account/")
+    expect(page).to_have_url(f"{base}/{lang}/manage/")
 
 
 def change_status(page: Page, target: str) -> None:
