@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from core.tables import FeedSource, OutboxMessage
-from tests.access_matrix import Endpoint, unlisted, visit
-from tests.factories import PASSWORD, make_organization, make_user, sign_in
+from tests.support.access_matrix import Endpoint, unlisted, visit
+from tests.support.factories import PASSWORD, make_organization, make_user, sign_in
 
 ROLES = ("anonymous", "member", "reviewer", "coordinator_a", "coordinator_b", "fao", "admin")
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}

@@ -1,7 +1,7 @@
 """Signing in and out, sessions, rate limits, CSRF and security headers."""
 
 from core import passwords
-from tests.factories import PASSWORD, make_user, post_form, sign_in
+from tests.support.factories import PASSWORD, make_user, post_form, sign_in
 
 
 async def test_sign_in_lands_on_the_account_page_with_a_fresh_session(client) -> None:

@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from core.content import Translated
 from events import schemas
-from tests.events.factories import make_event
-from tests.events.test_public import make_session, make_speaker
+from tests.events.factories import make_event, make_session, make_speaker
 
 
 async def test_event_list_has_public_events_only_with_paging_totals(client) -> None:

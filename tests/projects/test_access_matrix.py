@@ -23,8 +23,6 @@ from core.tables import Membership, User
 from projects.services import files
 from projects.services.forms import Upload
 from projects.tables import ProjectImage, ProjectPartner, ReportVersion
-from tests.access_matrix import Endpoint, unlisted, visit
-from tests.factories import PASSWORD, make_organization, sign_in
 from tests.projects.factories import (
     PDF,
     PNG,
@@ -33,6 +31,8 @@ from tests.projects.factories import (
     make_project,
     make_report,
 )
+from tests.support.access_matrix import Endpoint, unlisted, visit
+from tests.support.factories import PASSWORD, make_organization, sign_in
 
 ROLES = (
     "anonymous",

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from projects.tables import Attachment, Milestone
-from tests.factories import audit, post_form, sign_in
 from tests.projects.factories import PDF, make_member, make_milestone, make_project
+from tests.support.factories import audit, post_form, sign_in
 
 
 def milestone_form(**overrides: str) -> dict[str, str]:

@@ -13,7 +13,7 @@ from urllib.parse import unquote
 import httpx
 from piccolo.conf.apps import Finder
 
-from tests.factories import post_form
+from tests.support.factories import post_form
 
 
 @dataclass(frozen=True)
