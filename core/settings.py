@@ -11,6 +11,7 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 PREFIX = "HONGSHAN_"
+PASSWORD_HASHING = ("owasp", "cheapest")
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,9 @@ class Settings:
     allowed_hosts: tuple[str, ...]
     log_level: str
     demo: bool
+    # "owasp" (argon2id, m = 19 MiB, t = 2), or "cheapest" for test suites that sign in
+    # thousands of times; never in production.
+    password_hashing: str = "owasp"  # noqa: S105 - a parameter set's name, not a password
 
     @property
     def is_sqlite(self) -> bool:
@@ -78,6 +82,9 @@ def get_settings() -> Settings:
     data_dir.mkdir(parents=True, exist_ok=True)
     base_url = _env("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
     hosts = _env("ALLOWED_HOSTS", "*")
+    hashing = (_env("PASSWORD_HASHING", "owasp") or "").lower()
+    if hashing not in PASSWORD_HASHING:
+        raise ValueError(f"{PREFIX}PASSWORD_HASHING must be one of {', '.join(PASSWORD_HASHING)}")
     return Settings(
         data_dir=data_dir,
         database_url=_env("DATABASE_URL", f"sqlite:///{data_dir / 'hongshan.sqlite3'}"),
@@ -91,4 +98,5 @@ def get_settings() -> Settings:
         allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),
         log_level=_env("LOG_LEVEL", "INFO").upper(),
         demo=_flag("DEMO"),
+        password_hashing=hashing,
     )

@@ -49,6 +49,8 @@ async def _drop_postgres_database() -> None:
 os.environ["HONGSHAN_DATA_DIR"] = str(_DATA_DIR)
 os.environ["HONGSHAN_SECRET_KEY"] = "test-secret-key-" + "x" * 32
 os.environ["HONGSHAN_FEED_ALLOW_PRIVATE"] = "true"
+# Thousands of sign-ins: argon2's production cost is slow on purpose (tested on its own).
+os.environ["HONGSHAN_PASSWORD_HASHING"] = "cheapest"
 os.environ["HONGSHAN_BASE_URL"] = "http://testserver.local"
 os.environ["HONGSHAN_MAIL_URL"] = f"file://{_DATA_DIR / 'mail'}"
 os.environ.pop("HONGSHAN_DEMO", None)
