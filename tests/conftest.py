@@ -63,7 +63,8 @@ else:
 from core import db, jobqueue  # noqa: E402 - settings must see the environment above
 from core.migrations import migrate  # noqa: E402
 from core.redis_server import EmbeddedRedis  # noqa: E402
-from core.settings import get_settings  # noqa: E402
+from tests.support.app import browser, running  # noqa: E402
+from tests.support.database import empty_tables  # noqa: E402
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -99,29 +100,10 @@ async def database() -> AsyncIterator[None]:
     await db.close_pool()
 
 
-async def _table_names() -> list[str]:
-    from piccolo.conf.apps import Finder
-
-    tables = Finder().get_table_classes()
-    return [table._meta.tablename for table in tables]
-
-
 @pytest.fixture(autouse=True)
 async def clean_state(database: None, redis_url: str) -> AsyncIterator[None]:
-    """Every test starts with empty tables and an empty queue. Only tables that hold rows are
-    emptied: truncating dozens of empty tables per test dominated the PostgreSQL run."""
-    engine = db.engine()
-    probes = " UNION ALL ".join(
-        f"SELECT '{name}' AS name WHERE EXISTS (SELECT 1 FROM \"{name}\")"
-        for name in await _table_names()
-    )
-    used = [row["name"] for row in await engine.run_ddl(probes)]
-    if used and get_settings().is_sqlite:
-        for name in used:  # foreign keys cascade, so the order does not matter
-            await engine.run_ddl(f'DELETE FROM "{name}"')
-    elif used:
-        quoted = ", ".join(f'"{name}"' for name in used)
-        await engine.run_ddl(f"TRUNCATE {quoted} CASCADE")
+    """Every test starts with empty tables and an empty queue."""
+    await empty_tables()
     await jobqueue.open_queue(redis_url)
     await jobqueue.redis().flushdb()
     yield
@@ -136,30 +118,9 @@ def app(redis_url: str):
 
 @pytest.fixture
 async def client(app) -> AsyncIterator[httpx.AsyncClient]:
-    """HTTP through the app's lifespan, on the test's own event loop.
-
-    Litestar's AsyncTestClient runs the app on a second loop in a portal thread; the app's
-    Redis and PostgreSQL pools are bound to one loop, and tests also use them directly, so
-    the app is driven here with httpx's ASGI transport inside `app.lifespan()` instead.
-    """
-    started, stopping = asyncio.Event(), asyncio.Event()
-
-    async def hold_lifespan() -> None:
-        # One task enters and leaves the lifespan (its cancel scopes demand it).
-        async with app.lifespan():
-            started.set()
-            await stopping.wait()
-
-    lifespan = asyncio.create_task(hold_lifespan())
-    await started.wait()
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app, client=("203.0.113.7", 50000)),
-        base_url="http://testserver.local",
-        follow_redirects=True,
-    ) as test_client:
+    """HTTP through the app's lifespan, on the test's own event loop (see tests.support.app)."""
+    async with running(app), browser(app) as test_client:
         yield test_client
-    stopping.set()
-    await lifespan
 
 
 @pytest.fixture

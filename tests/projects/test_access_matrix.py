@@ -10,14 +10,13 @@ are sent to sign in. A refused POST changes nothing and leaks nothing.
 
 from __future__ import annotations
 
-import functools
-from datetime import date, timedelta
+from collections.abc import AsyncIterator
+from datetime import date
 from typing import Any
 
 import httpx
 import pytest
 
-from core import passwords
 from core.content import Translated
 from core.tables import Membership, User
 from projects.services import files
@@ -31,8 +30,8 @@ from tests.projects.factories import (
     make_project,
     make_report,
 )
-from tests.support.access_matrix import Endpoint, unlisted, visit
-from tests.support.factories import PASSWORD, make_organization, sign_in
+from tests.support.access_matrix import Endpoint, Matrix, unlisted
+from tests.support.factories import make_organization
 
 ROLES = (
     "anonymous",
@@ -178,8 +177,7 @@ async def _account(email: str) -> int:
     return int(user.id)
 
 
-@pytest.fixture
-async def world() -> dict[str, Any]:
+async def build_world() -> tuple[dict[str, Any], dict[str, int]]:
     partner = await make_organization("tj-partner", country="TJ")
     project = await make_project(
         slug="alpha-lab",
@@ -191,7 +189,7 @@ async def world() -> dict[str, Any]:
     other = await make_project(slug="other-lab")
     target = await _account("target@example.org")
     target_member = await add_to_team(project, {"id": target}, "member")
-    milestone = await make_milestone(project, due_on=date.today() - timedelta(days=3))
+    milestone = await make_milestone(project, due_on=date(2026, 3, 28))
     report = await make_report(project, "2026-Q1", current_version=1)
     await ReportVersion(
         report=report["id"],
@@ -215,11 +213,8 @@ async def world() -> dict[str, Any]:
     )
     image = ProjectImage(project=project["id"], file="project-alpha-0.png", caption={})
     await image.save()
-    return {
+    world = {
         "p": "alpha-lab",
-        "project": project,
-        "other": other,
-        "partner_id": partner["id"],
         "m": milestone["id"],
         "mf": milestone_file,
         "rf": report_file,
@@ -227,59 +222,66 @@ async def world() -> dict[str, Any]:
         "img": image.id,
         "n": 1,
     }
+    accounts = {
+        role: await _role_account(role, project, other, partner["id"]) for role in SIGNED_IN
+    }
+    return world, accounts
 
 
-@functools.cache
-def _password_hash() -> str:
-    return passwords.hash_password(PASSWORD)  # once: argon2 is slow on purpose
-
-
-async def act_as(client: httpx.AsyncClient, role: str, world: dict[str, Any]) -> None:
-    """Sign in as someone in `role`. The outsider leads another project (a team role on
-    one project opens nothing on another); the coordinator acts for one of this project's
-    own partner organizations."""
-    if role == "anonymous":
-        return
+async def _role_account(
+    role: str, project: dict[str, Any], other: dict[str, Any], partner_id: int
+) -> int:
+    """Someone in `role`. The outsider leads another project (a team role on one project
+    opens nothing on another); the coordinator acts for one of this project's own partner
+    organizations."""
     base_role = {"coordinator": "coordinator", "reviewer": "reviewer", "fao": "fao"}.get(
         role, "admin" if role == "admin" else "member"
     )
-    user = User(
-        email=f"{role}@example.org", role=base_role, language="en", password_hash=_password_hash()
-    )
+    user = User(email=f"{role}@example.org", role=base_role, language="en")
     await user.save()
     if role == "coordinator":
-        await Membership(user=user.id, organization=world["partner_id"]).save()
+        await Membership(user=user.id, organization=partner_id).save()
     if role in ("team_member", "team_lead"):
-        await add_to_team(world["project"], {"id": user.id}, role.removeprefix("team_"))
+        await add_to_team(project, {"id": user.id}, role.removeprefix("team_"))
     if role == "outsider":
-        await add_to_team(world["other"], {"id": user.id}, "lead")
-    await sign_in(client, {"email": user.email, "password": PASSWORD})
+        await add_to_team(other, {"id": user.id}, "lead")
+    return int(user.id)
+
+
+@pytest.fixture(scope="module")
+async def matrix(database: None, redis_url: str) -> AsyncIterator[Matrix]:
+    async with Matrix.running(redis_url, build_world) as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def clean_state() -> None:
+    """The rows share the module's world (see `matrix`), which puts itself back after each."""
 
 
 # --- the matrix --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda endpoint: endpoint.id)
-async def test_access(client, world, endpoint: Endpoint, role: str) -> None:
-    await act_as(client, role, world)
-    form = {k: v.format(**world) for k, v in endpoint.form.items()}
-    response = await visit(client, endpoint, role, endpoint.url(world), form)
+async def test_access(matrix: Matrix, endpoint: Endpoint) -> None:
+    def leaks_nothing(role: str, response: httpx.Response) -> None:
+        if role not in endpoint.allowed:
+            for name in NAMES.values():
+                assert name not in response.text
+            assert "evidence.pdf" not in response.text
 
-    if role not in endpoint.allowed:
-        for name in NAMES.values():
-            assert name not in response.text
-        assert "evidence.pdf" not in response.text
+    form = {k: v.format(**matrix.world) for k, v in endpoint.form.items()}
+    await matrix.check(endpoint, ROLES, form=lambda _role: form, inspect=leaks_nothing)
 
 
 # --- the matrix keeps up with the routes -------------------------------------------------------
 
 
 def test_every_guarded_project_endpoint_is_in_the_matrix() -> None:
-    from projects import routes
+    from core.app import create_app
 
     rows = [
         (e.method, e.path.replace("2026-Q1", "{}").replace("/papers/", "/{}/")) for e in ENDPOINTS
     ]
-    missing = unlisted(rows, routes.pages)
+    missing = unlisted(rows, create_app("redis://"), "projects")
     assert not missing, f"add a row to ENDPOINTS for: {missing}"

@@ -1,19 +1,31 @@
-"""What every access matrix (tests/core, tests/projects) does with its rows: the status each
-role should get, sending a row's request, the checks every answer must pass, and the check
-that the rows keep up with the guarded routes."""
+"""What every access matrix (tests/core, tests/projects, tests/events) does with its rows:
+the status each role should get, sending a row's request as each role, the checks every
+answer must pass, and the check that the rows keep up with the guarded routes.
+
+A matrix builds its world once per module (`Matrix.running`): the app runs once, each role
+has one account, and every request goes out with a fresh session of that account. After an
+allowed POST the database is put back as the world left it, so rows stay independent.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
 import httpx
-from piccolo.conf.apps import Finder
+from litestar import Litestar, Router
+from litestar.routes import HTTPRoute
 
-from tests.support.factories import post_form
+from core import jobqueue, sessions
+from tests.support import database
+from tests.support.app import BASE_URL, browser, running
+from tests.support.factories import csrf_token, post_form
+
+ANONYMOUS = "anonymous"
 
 
 @dataclass(frozen=True)
@@ -34,19 +46,11 @@ class Endpoint:
 
 
 def expected_status(endpoint: Endpoint, role: str) -> int:
-    if role == "anonymous":
+    if role == ANONYMOUS:
         return 303
     if role in endpoint.allowed:
         return 303 if endpoint.method == "POST" else 200
     return endpoint.refusal
-
-
-async def database_snapshot() -> dict[str, list[dict[str, Any]]]:
-    """Every row of every table, so "nothing changed" means exactly that."""
-    snapshot = {}
-    for table in Finder().get_table_classes():
-        snapshot[table._meta.tablename] = await table.select().order_by(table.id)
-    return snapshot
 
 
 async def _send(
@@ -61,57 +65,176 @@ async def _send(
     return await post_form(client, url, form, follow_redirects=False, **extra)
 
 
-async def visit(
-    client: httpx.AsyncClient,
-    endpoint: Endpoint,
-    role: str,
-    url: str,
-    form: dict[str, str],
-) -> httpx.Response:
-    """Send the row's request as `role` (already signed in) and check what holds for every
-    row: the status; anonymous readers sent to sign in and back; a refused POST changing
-    nothing, an allowed one changing something and redirecting within the site."""
-    before = await database_snapshot()
-    response = await _send(client, endpoint, url, form)
-
-    assert response.status_code == expected_status(endpoint, role), response.text[:800]
-    if role == "anonymous":
+def _check_answer(endpoint: Endpoint, role: str, url: str, response: httpx.Response) -> None:
+    """The status; anonymous readers sent to sign in and back; an allowed POST redirecting
+    within the site."""
+    expected = expected_status(endpoint, role)
+    assert response.status_code == expected, (
+        f"{response.status_code}, not {expected}: {response.text[:400]}"
+    )
+    if role == ANONYMOUS:
         # Litestar hands handlers the path without its trailing slash; both forms route alike.
         login, _sep, target = response.headers["location"].partition("?next=")
         assert login == "/en/account/login"
         assert unquote(target).rstrip("/") == url.rstrip("/")
-    if endpoint.method != "POST":
-        return response
-    if role not in endpoint.allowed:
-        assert await database_snapshot() == before, "a refused POST changed the database"
-    else:
+    elif endpoint.method == "POST" and role in endpoint.allowed:
         assert response.headers["location"].startswith("/")
-        assert await database_snapshot() != before, "an allowed POST did nothing"
-    return response
 
 
-def guarded_routes(handlers: Iterable[Any]) -> list[tuple[str, str]]:
-    """(method, path pattern) of every page handler that has a guard."""
+Inspect = Callable[[str, httpx.Response], None]
+
+
+class Matrix:
+    """One world, one running app and one account per role for every row of a module."""
+
+    def __init__(self, app: Litestar, world: dict[str, Any], accounts: dict[str, int]) -> None:
+        self.app = app
+        self.world = world
+        self.accounts = accounts  # role → user id; anonymous has none
+        self.csrf = ""
+        self.baseline: database.Snapshot = {}
+        self._known: database.Snapshot | None = None  # the database now, when known
+
+    @classmethod
+    @asynccontextmanager
+    async def running(
+        cls,
+        redis_url: str,
+        build: Callable[[], Awaitable[tuple[dict[str, Any], dict[str, int]]]],
+    ) -> AsyncIterator[Matrix]:
+        """Empty the database and queue, `build()` the world (returning it and the account of
+        each role), and keep the app running while the module's rows are checked."""
+        from core.app import create_app
+
+        await database.empty_tables()
+        await jobqueue.open_queue(redis_url)
+        await jobqueue.redis().flushdb()
+        world, accounts = await build()
+        matrix = cls(create_app(redis_url), world, accounts)
+        async with running(matrix.app):
+            async with browser(matrix.app) as client:
+                matrix.csrf = await csrf_token(client)
+            matrix.baseline = await database.snapshot()
+            yield matrix
+
+    @asynccontextmanager
+    async def client(self, role: str) -> AsyncIterator[httpx.AsyncClient]:
+        """A browser signed in as `role` with a session of its own (as signing in starts)."""
+        async with browser(self.app, follow_redirects=False) as client:
+            host = httpx.URL(BASE_URL).host
+            client.cookies.set("hongshan_csrf", self.csrf, domain=host)
+            if role != ANONYMOUS:
+                session = await sessions.start(self.accounts[role])
+                client.cookies.set(sessions.cookie_name(), session.token, domain=host)
+            yield client
+
+    async def visit(
+        self, endpoint: Endpoint, role: str, form: dict[str, str] | None = None
+    ) -> httpx.Response:
+        """Send the row's request as `role`; a refused POST must change nothing, an allowed
+        one something (which is then undone)."""
+        url = endpoint.url(self.world)
+        if endpoint.method != "POST":
+            self._known = None  # some pages write as they are read (reports now due, audit)
+            async with self.client(role) as client:
+                response = await _send(client, endpoint, url, {})
+            _check_answer(endpoint, role, url, response)
+            return response
+        before = self._known or await database.snapshot()
+        async with self.client(role) as client:
+            response = await _send(client, endpoint, url, endpoint.form if form is None else form)
+        after = await database.snapshot()
+        self._known = after
+        if after != self.baseline:
+            await database.restore(self.baseline)
+            self._known = await database.snapshot()
+            left = database.differences(self.baseline, self._known)
+            assert not left, f"the world could not be put back: {left}"
+        _check_answer(endpoint, role, url, response)
+        if role in endpoint.allowed:
+            assert after != before, "an allowed POST did nothing"
+        else:
+            changes = database.differences(before, after)
+            assert not changes, f"a refused POST changed the database: {changes}"
+        return response
+        after = await database.snapshot()
+        changed = after != self.baseline
+        print(database.differences(self.baseline, after))
+        if changed:
+            await database.restore(self.baseline)
+            left = database.differences(self.baseline, await database.snapshot())
+            assert not left, f"the world could not be put back: {left}"
+        _check_answer(endpoint, role, url, response)
+        if role in endpoint.allowed:
+            assert changed, "an allowed POST did nothing"
+        else:
+            assert not changed, "a refused POST changed the database"
+        return response
+
+    async def check(
+        self,
+        endpoint: Endpoint,
+        roles: Iterable[str],
+        *,
+        form: Callable[[str], dict[str, str]] | None = None,
+        inspect: Inspect | None = None,
+    ) -> None:
+        """The row for every role; all roles are tried and every failure is reported."""
+        failures = []
+        for role in roles:
+            try:
+                response = await self.visit(endpoint, role, form(role) if form else None)
+                if inspect:
+                    inspect(role, response)
+            except AssertionError as error:
+                failures.append(f"{role}: {error}")
+        assert not failures, f"{endpoint.id}\n" + "\n".join(failures)
+
+
+# --- the matrix keeps up with the routes -------------------------------------------------------
+
+
+def _own_guards(handler: Any) -> list[Any]:
+    """Guards of the handler and its controller; a router's (the language check that every
+    page has) does not make a route guarded."""
+    return [
+        guard
+        for layer in handler.ownership_layers
+        if not isinstance(layer, Router)
+        for guard in (layer.guards or ())
+    ]
+
+
+def guarded_routes(app: Litestar, package: str) -> list[tuple[str, str]]:
+    """(method, path) of every route in the app's route table whose handler comes from
+    `package` and has a guard of its own."""
     found = []
-    for handler in handlers:
-        if not handler.guards:
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
             continue
-        for path in handler.paths:
+        for handler in route.route_handlers:
+            module = handler.fn.__module__
+            if module != package and not module.startswith(package + "."):
+                continue
+            if not _own_guards(handler):
+                continue
             for method in sorted(handler.http_methods - {"HEAD", "OPTIONS"}):
-                found.append((method, path))
+                found.append((method, route.path))
     return found
 
 
 def shape(path: str) -> str:
-    """`/manage/organizations/{slug:str}/` and `/en/manage/organizations/{a}` → one form."""
-    return re.sub(r"\{[^}]+\}", "{}", path).rstrip("/")
+    """`/{lang:str}/manage/organizations/{slug:str}/` and `/en/manage/organizations/{a}` →
+    one form."""
+    path = re.sub(r"\{[^}]+\}", "{}", path).rstrip("/")
+    return re.sub(r"^/(zh|ru|kk|en)(?=/|$)", "/{}", path)
 
 
-def unlisted(rows: Iterable[tuple[str, str]], handlers: Iterable[Any]) -> list[str]:
-    """Guarded routes that no (method, path) row of the matrix covers."""
+def unlisted(rows: Iterable[tuple[str, str]], app: Litestar, package: str) -> list[str]:
+    """Guarded routes of `package` that no (method, path) row of the matrix covers."""
     listed = {(method, shape(path)) for method, path in rows}
     return [
         f"{method} {path}"
-        for method, path in guarded_routes(handlers)
-        if (method, "/en" + shape(path)) not in listed
+        for method, path in guarded_routes(app, package)
+        if (method, shape(path)) not in listed
     ]
