@@ -53,25 +53,30 @@ async def restore(wanted: Snapshot) -> None:
         for table in reversed(ordered):
             name, key = table._meta.tablename, table._meta.primary_key
             keep = {row[key._meta.name] for row in wanted[name]}
-            extra = [
-                row[key._meta.name] for row in current[name] if row[key._meta.name] not in keep
-            ]
+            extra = [row[key._meta.name] for row in current[name]]
+            extra = [value for value in extra if value not in keep]
             if extra:
                 await table.delete().where(key.is_in(extra))
         for table in ordered:
-            name, key = table._meta.tablename, table._meta.primary_key
-            now = {row[key._meta.name]: row for row in current[name]}
-            for row in wanted[name]:
-                found = now.get(row[key._meta.name])
-                if found is None:
-                    await table.insert(table(**row))
-                elif found != row:
-                    values = {
-                        table._meta.get_column_by_name(k): v
-                        for k, v in row.items()
-                        if k != key._meta.name
-                    }
-                    await table.update(values).where(key == row[key._meta.name])
+            await _put_back(table, wanted[table._meta.tablename], current[table._meta.tablename])
+
+
+async def _put_back(table: type[Table], wanted: list[dict], current: list[dict]) -> None:
+    key = table._meta.primary_key
+    # Rows are keyed by the columns' names in the database (`campaign_id` for `campaign`).
+    columns = {column._meta.db_column_name: column for column in table._meta.columns}
+    now = {row[key._meta.name]: row for row in current}
+    for row in wanted:
+        found = now.get(row[key._meta.name])
+        if found is None:
+            await table.insert(table(**{columns[k]._meta.name: v for k, v in row.items()}))
+        elif found != row:
+            changed = {
+                columns[column]: value
+                for column, value in row.items()
+                if column != key._meta.name and found[column] != value
+            }
+            await table.update(changed).where(key == row[key._meta.name])
 
 
 def differences(wanted: Snapshot, found: Snapshot) -> list[str]:
