@@ -63,8 +63,11 @@ else:
 from core import db, jobqueue  # noqa: E402 - settings must see the environment above
 from core.migrations import migrate  # noqa: E402
 from core.redis_server import EmbeddedRedis  # noqa: E402
+from tests.support import clock  # noqa: E402
 from tests.support.app import browser, running  # noqa: E402
 from tests.support.database import empty_tables  # noqa: E402
+
+clock.start()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

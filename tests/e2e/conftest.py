@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from tests.support import clock
 from tests.support.live_server import ARTIFACTS, PageFactory, Shot, start_server
 
 E2E_DIR = Path(__file__).parent
@@ -30,6 +31,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.is_relative_to(E2E_DIR):
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="package", autouse=True)
+def real_clock() -> Iterator[None]:
+    """The servers under test run in their own processes on the real clock; the journeys
+    compute dates to type into their forms, so they must read the same clock."""
+    clock.stop()
+    yield
+    clock.start()
 
 
 @pytest.fixture(autouse=True)
