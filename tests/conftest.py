@@ -112,8 +112,10 @@ async def clean_state(database: None, redis_url: str) -> AsyncIterator[None]:
     yield
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def app(redis_url: str):
+    """One application object for the whole run: building one per test cost more than many
+    tests themselves. Each test still runs the app's lifespan and starts from empty tables."""
     from core.app import create_app
 
     return create_app(redis_url)

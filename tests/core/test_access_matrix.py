@@ -184,8 +184,8 @@ async def build_world() -> tuple[dict[str, Any], dict[str, int]]:
 
 
 @pytest.fixture(scope="module")
-async def matrix(database: None, redis_url: str) -> AsyncIterator[Matrix]:
-    async with Matrix.running(redis_url, build_world) as running:
+async def matrix(app, database: None, redis_url: str) -> AsyncIterator[Matrix]:
+    async with Matrix.running(app, redis_url, build_world) as running:
         yield running
 
 
@@ -214,8 +214,6 @@ async def test_access(matrix: Matrix, endpoint: Endpoint) -> None:
 # --- the matrix keeps up with the routes -------------------------------------------------------
 
 
-def test_every_guarded_core_endpoint_is_in_the_matrix() -> None:
-    from core.app import create_app
-
-    missing = unlisted(((e.method, e.path) for e in ENDPOINTS), create_app("redis://"), "core")
+def test_every_guarded_core_endpoint_is_in_the_matrix(app) -> None:
+    missing = unlisted(((e.method, e.path) for e in ENDPOINTS), app, "core")
     assert not missing, f"add a row to ENDPOINTS for: {missing}"

@@ -503,8 +503,8 @@ async def build_world(redis_url: str) -> tuple[dict[str, Any], dict[str, int]]:
 
 
 @pytest.fixture(scope="module")
-async def matrix(database: None, redis_url: str) -> AsyncIterator[Matrix]:
-    async with Matrix.running(redis_url, lambda: build_world(redis_url)) as running:
+async def matrix(app, database: None, redis_url: str) -> AsyncIterator[Matrix]:
+    async with Matrix.running(app, redis_url, lambda: build_world(redis_url)) as running:
         yield running
 
 
@@ -559,8 +559,6 @@ async def test_access(matrix: Matrix, endpoint: Endpoint) -> None:
 # --- the matrix keeps up with the routes -------------------------------------------------------
 
 
-def test_every_guarded_event_route_is_in_the_matrix() -> None:
-    from core.app import create_app
-
-    missing = unlisted(((e.method, e.path) for e in ENDPOINTS), create_app("redis://"), "events")
+def test_every_guarded_event_route_is_in_the_matrix(app) -> None:
+    missing = unlisted(((e.method, e.path) for e in ENDPOINTS), app, "events")
     assert not missing, f"add a row to ENDPOINTS for: {missing}"

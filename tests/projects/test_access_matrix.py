@@ -249,8 +249,8 @@ async def _role_account(
 
 
 @pytest.fixture(scope="module")
-async def matrix(database: None, redis_url: str) -> AsyncIterator[Matrix]:
-    async with Matrix.running(redis_url, build_world) as running:
+async def matrix(app, database: None, redis_url: str) -> AsyncIterator[Matrix]:
+    async with Matrix.running(app, redis_url, build_world) as running:
         yield running
 
 
@@ -277,11 +277,9 @@ async def test_access(matrix: Matrix, endpoint: Endpoint) -> None:
 # --- the matrix keeps up with the routes -------------------------------------------------------
 
 
-def test_every_guarded_project_endpoint_is_in_the_matrix() -> None:
-    from core.app import create_app
-
+def test_every_guarded_project_endpoint_is_in_the_matrix(app) -> None:
     rows = [
         (e.method, e.path.replace("2026-Q1", "{}").replace("/papers/", "/{}/")) for e in ENDPOINTS
     ]
-    missing = unlisted(rows, create_app("redis://"), "projects")
+    missing = unlisted(rows, app, "projects")
     assert not missing, f"add a row to ENDPOINTS for: {missing}"

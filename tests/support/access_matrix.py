@@ -110,18 +110,17 @@ class Matrix:
     @asynccontextmanager
     async def running(
         cls,
+        app: Litestar,
         redis_url: str,
         build: Callable[[], Awaitable[tuple[dict[str, Any], dict[str, int]]]],
     ) -> AsyncIterator[Matrix]:
         """Empty the database and queue, `build()` the world (returning it and the account of
         each role), and keep the app running while the module's rows are checked."""
-        from core.app import create_app
-
         await database.empty_tables()
         await jobqueue.open_queue(redis_url)
         await jobqueue.redis().flushdb()
         world, accounts = await build()
-        matrix = cls(create_app(redis_url), world, accounts)
+        matrix = cls(app, world, accounts)
         async with running(matrix.app):
             async with browser(matrix.app) as client:
                 matrix.csrf = await csrf_token(client)
