@@ -4,20 +4,32 @@ from __future__ import annotations
 
 from functools import cache
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from core.i18n import gettext
+from core.settings import get_settings
 
 MIN_LENGTH = 10
 MAX_LENGTH = 256  # argon2 hashes anything, but a megabyte "password" is an attack, not a secret
 
 # argon2id, m = 19 MiB, t = 2, p = 1: OWASP's minimum recommendation.
-_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
-# Hash of a random password, verified against when no account matches, so a missing account
-# takes as long to refuse as a wrong password.
-_DUMMY_HASH = _hasher.hash("hongshan-no-such-account-placeholder")
+_OWASP = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+_HASHERS = {"owasp": _OWASP, "cheapest": PasswordHasher.from_parameters(profiles.CHEAPEST)}
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    """The configured parameters (HONGSHAN_PASSWORD_HASHING); unknown names are an error."""
+    return _HASHERS[get_settings().password_hashing]
+
+
+@cache
+def _dummy_hash() -> str:
+    """Hash of a random password, verified against when no account matches, so a missing
+    account takes as long to refuse as a wrong password."""
+    return _hasher().hash("hongshan-no-such-account-placeholder")
 
 
 @cache
@@ -27,18 +39,18 @@ def common_passwords() -> frozenset[str]:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and bool(stored_hash)
+        return _hasher().verify(stored_hash or _dummy_hash(), password) and bool(stored_hash)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(stored_hash: str) -> bool:
-    return _hasher.check_needs_rehash(stored_hash)
+    return _hasher().check_needs_rehash(stored_hash)
 
 
 def password_problem(password: str, email: str = "") -> str | None:

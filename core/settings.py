@@ -15,6 +15,7 @@ from core.proxies import Network, parse_networks
 
 PREFIX = "HONGSHAN_"
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - the name of the file under the data directory
+PASSWORD_HASHING = ("owasp", "cheapest")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,9 @@ class Settings:
     log_level: str
     log_format: str  # "text" (readable lines), "json", or "" (text on a terminal, else json)
     demo: bool
+    # "owasp" (argon2id, m = 19 MiB, t = 2), or "cheapest" for test suites that sign in
+    # thousands of times; never in production.
+    password_hashing: str = "owasp"  # noqa: S105 - a parameter set's name, not a password
 
     @property
     def is_sqlite(self) -> bool:
@@ -85,6 +89,9 @@ def get_settings() -> Settings:
     private_dir(data_dir)
     base_url = _env("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
     hosts = _env("ALLOWED_HOSTS", "*")
+    hashing = (_env("PASSWORD_HASHING", "owasp") or "").lower()
+    if hashing not in PASSWORD_HASHING:
+        raise ValueError(f"{PREFIX}PASSWORD_HASHING must be one of {', '.join(PASSWORD_HASHING)}")
     return Settings(
         data_dir=data_dir,
         database_url=_env("DATABASE_URL", f"sqlite:///{data_dir / 'hongshan.sqlite3'}"),
@@ -100,4 +107,5 @@ def get_settings() -> Settings:
         log_level=_env("LOG_LEVEL", "INFO").upper(),
         log_format=_env("LOG_FORMAT", "").lower(),
         demo=_flag("DEMO"),
+        password_hashing=hashing,
     )

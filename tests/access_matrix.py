@@ -15,7 +15,7 @@ from litestar import Controller
 from litestar.handlers import HTTPRouteHandler
 from piccolo.conf.apps import Finder
 
-from tests.factories import post_form
+from tests.support.factories import post_form
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,8 @@ async def _drop_postgres_database() -> None:
 os.environ["HONGSHAN_DATA_DIR"] = str(_DATA_DIR)
 os.environ["HONGSHAN_SECRET_KEY"] = "test-secret-key-" + "x" * 32
 os.environ["HONGSHAN_FEED_ALLOW_PRIVATE"] = "true"
+# Thousands of sign-ins: argon2's production cost is slow on purpose (tested on its own).
+os.environ["HONGSHAN_PASSWORD_HASHING"] = "cheapest"
 os.environ["HONGSHAN_BASE_URL"] = "http://testserver.local"
 os.environ["HONGSHAN_MAIL_URL"] = f"file://{_DATA_DIR / 'mail'}"
 os.environ.pop("HONGSHAN_DEMO", None)
@@ -61,7 +63,11 @@ else:
 from core import db, jobqueue  # noqa: E402 - settings must see the environment above
 from core.migrations import migrate  # noqa: E402
 from core.redis_server import EmbeddedRedis  # noqa: E402
-from core.settings import get_settings  # noqa: E402
+from tests.support import clock  # noqa: E402
+from tests.support.app import browser, running  # noqa: E402
+from tests.support.database import empty_tables  # noqa: E402
+
+clock.start()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -97,36 +103,19 @@ async def database() -> AsyncIterator[None]:
     await db.close_pool()
 
 
-async def _table_names() -> list[str]:
-    from piccolo.conf.apps import Finder
-
-    tables = Finder().get_table_classes()
-    return [table._meta.tablename for table in tables]
-
-
 @pytest.fixture(autouse=True)
 async def clean_state(database: None, redis_url: str) -> AsyncIterator[None]:
-    """Every test starts with empty tables and an empty queue. Only tables that hold rows are
-    emptied: truncating dozens of empty tables per test dominated the PostgreSQL run."""
-    engine = db.engine()
-    probes = " UNION ALL ".join(
-        f"SELECT '{name}' AS name WHERE EXISTS (SELECT 1 FROM \"{name}\")"
-        for name in await _table_names()
-    )
-    used = [row["name"] for row in await engine.run_ddl(probes)]
-    if used and get_settings().is_sqlite:
-        for name in used:  # foreign keys cascade, so the order does not matter
-            await engine.run_ddl(f'DELETE FROM "{name}"')
-    elif used:
-        quoted = ", ".join(f'"{name}"' for name in used)
-        await engine.run_ddl(f"TRUNCATE {quoted} CASCADE")
+    """Every test starts with empty tables and an empty queue."""
+    await empty_tables()
     await jobqueue.open_queue(redis_url)
     await jobqueue.redis().flushdb()
     yield
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def app(redis_url: str):
+    """One application object for the whole run: building one per test cost more than many
+    tests themselves. Each test still runs the app's lifespan and starts from empty tables."""
     from core.app import create_app
 
     return create_app(redis_url)
@@ -134,10 +123,8 @@ def app(redis_url: str):
 
 @pytest.fixture
 async def client(app) -> AsyncIterator[httpx.AsyncClient]:
-    """HTTP through the app's lifespan, on the test's own event loop (tests/support/asgi.py)."""
-    from tests.support.asgi import asgi_client
-
-    async with asgi_client(app, ("203.0.113.7", 50000)) as test_client:
+    """HTTP through the app's lifespan, on the test's own event loop (see tests.support.app)."""
+    async with running(app), browser(app) as test_client:
         yield test_client
 
 

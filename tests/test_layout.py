@@ -1,5 +1,6 @@
 """Guards on the shape of the repository itself."""
 
+import ast
 import sys
 from pathlib import Path
 
@@ -57,3 +58,32 @@ def test_no_module_reaches_into_another_modules_private_names() -> None:
     ]
     found = [line for path in sources for line in _private_names_used_across_modules(path)]
     assert not found, "\n".join(found)
+
+
+def _is_test_module(module: str) -> bool:
+    last = module.rsplit(".", 1)[-1]
+    return module.startswith("tests.") and (last.startswith("test_") or last == "conftest")
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def test_no_test_module_imports_another_test_module() -> None:
+    """Shared helpers live in tests/support (or a package's factories): importing a test
+    module runs its module-level code twice and ties two tests' files together."""
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        for module in sorted(_imported_modules(path))
+        if _is_test_module(module)
+    ]
+    assert not offenders, "move what they share to tests/support:\n" + "\n".join(offenders)

@@ -14,7 +14,7 @@ from core import passwords
 from core.access import Viewer
 from core.content import Translated
 from core.tables import Membership, User
-from tests.factories import PASSWORD, make_organization
+from tests.support.factories import PASSWORD, make_organization
 
 _numbers = itertools.count(1)
 

@@ -20,7 +20,7 @@ from core.content import Translated
 from core.tables import Membership, User
 from tests.access_matrix import Endpoint, controller_handlers, unlisted, visit
 from tests.cooperation.factories import make_poster, make_profile, password_hash
-from tests.factories import PASSWORD, make_organization, sign_in
+from tests.support.factories import PASSWORD, make_organization, sign_in
 
 ROLES = (
     "anonymous",

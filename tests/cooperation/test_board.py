@@ -12,7 +12,7 @@ from cooperation.services import moderation
 from cooperation.tables import Profile
 from core.tables import OutboxMessage
 from tests.cooperation.factories import PDF, PNG, make_poster, make_profile
-from tests.factories import make_user, post_form, sign_in
+from tests.support.factories import make_user, post_form, sign_in
 
 DEMAND_FORM = {
     "kind": "demand",

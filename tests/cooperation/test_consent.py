@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from core.tables import OutboxMessage
 from tests.cooperation.factories import make_poster, make_profile
-from tests.factories import make_user, post_form, sign_in
+from tests.support.factories import make_user, post_form, sign_in
 
 REQUESTER_CONTACT = {
     "contact_name": "Ерлан Жақсыбеков",

@@ -13,7 +13,7 @@ from cooperation.tables import Subscription
 from core.access import Viewer
 from core.tables import OutboxMessage
 from tests.cooperation.factories import make_poster, make_profile
-from tests.factories import make_user, post_form, sign_in
+from tests.support.factories import make_user, post_form, sign_in
 
 # Monday 7 December 2026: the digest covers the week of 30 November to 6 December.
 RUN_ON = date(2026, 12, 7)

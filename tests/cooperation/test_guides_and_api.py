@@ -6,7 +6,7 @@ from __future__ import annotations
 from cooperation import schemas
 from cooperation.tables import GuideVersion
 from tests.cooperation.factories import PDF, make_poster, make_profile
-from tests.factories import make_organization, make_user, post_form, sign_in
+from tests.support.factories import make_organization, make_user, post_form, sign_in
 
 GUIDE = {
     "city": "almaty",

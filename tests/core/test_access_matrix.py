@@ -3,20 +3,22 @@
 One row per endpoint: its method and path, the roles it is meant for, and whether a refusal
 is about an object (404: its existence is nobody else's business) or a whole area (403).
 Anonymous readers are always sent to sign in. A refused POST must change nothing.
+The world is built once; every row is a test that tries all roles.
 Adding an endpoint is one row; `test_every_guarded_core_endpoint_is_in_the_matrix` fails
 until it has one.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
 from core.tables import FeedSource, OutboxMessage
-from tests.access_matrix import Endpoint, unlisted, visit
-from tests.factories import PASSWORD, make_organization, make_user, sign_in
+from tests.support.access_matrix import Endpoint, Matrix, unlisted
+from tests.support.factories import PASSWORD, make_organization, make_user
 
 ROLES = ("anonymous", "member", "reviewer", "coordinator_a", "coordinator_b", "fao", "admin")
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
@@ -146,11 +148,10 @@ ENDPOINTS = [
 ]
 
 
-# --- the world each case runs in ---------------------------------------------------------------
+# --- the world every row runs in --------------------------------------------------------------
 
 
-@pytest.fixture
-async def world() -> dict[str, Any]:
+async def build_world() -> tuple[dict[str, Any], dict[str, int]]:
     alpha = await make_organization(
         "alpha", name={"source": "en", "text": A_NAMES}, contact_email="office@alpha.example.kz"
     )
@@ -170,48 +171,49 @@ async def world() -> dict[str, Any]:
     await failed.save()
     feed = FeedSource(organization=alpha["id"], url=FEED_URL, language="ru")
     await feed.save()
-    return {
-        "a": "alpha",
-        "a_id": alpha["id"],
-        "b_id": beta["id"],
-        "message": failed.id,
-        "feed": feed.id,
-    }
+    organizations = {"coordinator_a": alpha["id"], "coordinator_b": beta["id"]}
+    accounts = {}
+    for role in SIGNED_IN:
+        base_role = role.removesuffix("_a").removesuffix("_b")
+        user = await make_user(
+            base_role, email=f"{role}@example.org", organization_id=organizations.get(role)
+        )
+        accounts[role] = user["id"]
+    world = {"a": "alpha", "message": failed.id, "feed": feed.id}
+    return world, accounts
 
 
-async def act_as(client: httpx.AsyncClient, role: str, world: dict[str, Any]) -> None:
-    """Sign in as someone in `role` (creating only that account: argon2 is slow on purpose)."""
-    if role == "anonymous":
-        return
-    organizations = {"coordinator_a": world["a_id"], "coordinator_b": world["b_id"]}
-    base_role = role.removesuffix("_a").removesuffix("_b")
-    user = await make_user(
-        base_role, email=f"{role}@example.org", organization_id=organizations.get(role)
-    )
-    await sign_in(client, user)
+@pytest.fixture(scope="module")
+async def matrix(app, database: None, redis_url: str) -> AsyncIterator[Matrix]:
+    async with Matrix.running(app, redis_url, build_world) as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def clean_state() -> None:
+    """The rows share the module's world (see `matrix`), which puts itself back after each."""
 
 
 # --- the matrix --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda endpoint: endpoint.id)
-async def test_access(client, world, endpoint: Endpoint, role: str) -> None:
-    await act_as(client, role, world)
-    response = await visit(client, endpoint, role, endpoint.url(world), _form_for(endpoint, role))
+async def test_access(matrix: Matrix, endpoint: Endpoint) -> None:
+    def leaks_nothing_of_a(role: str, response: httpx.Response) -> None:
+        if role not in endpoint.allowed or role == "coordinator_b":  # B never learns of A
+            for name in A_NAMES.values():
+                assert name not in response.text
+            assert "office@alpha.example.kz" not in response.text
+            assert FEED_URL not in response.text
 
-    if role not in endpoint.allowed or role == "coordinator_b":  # B never learns anything of A
-        for name in A_NAMES.values():
-            assert name not in response.text
-        assert "office@alpha.example.kz" not in response.text
-        assert FEED_URL not in response.text
+    await matrix.check(
+        endpoint, ROLES, form=lambda role: _form_for(endpoint, role), inspect=leaks_nothing_of_a
+    )
 
 
 # --- the matrix keeps up with the routes -------------------------------------------------------
 
 
-def test_every_guarded_core_endpoint_is_in_the_matrix() -> None:
-    from core import routes
-
-    missing = unlisted(((e.method, e.path) for e in ENDPOINTS), routes.pages)
+def test_every_guarded_core_endpoint_is_in_the_matrix(app) -> None:
+    missing = unlisted(((e.method, e.path) for e in ENDPOINTS), app, "core")
     assert not missing, f"add a row to ENDPOINTS for: {missing}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_user, post_form, sign_in
+from tests.support.factories import make_user, post_form, sign_in
 
 TOO_BIG = 2**63  # 9223372036854775808
 TOO_SMALL = -(2**63) - 1

@@ -27,8 +27,8 @@ from events.tables import (
     WaitlistOffer,
 )
 from tests.events.factories import make_event
-from tests.factories import make_organization, make_user, sign_in
 from tests.projects.factories import add_to_team, make_milestone, make_project, make_report
+from tests.support.factories import make_organization, make_user, sign_in
 
 NOW = datetime.now(UTC)  # counts are relative: every moment below is hours or days away
 _numbers = count(1)

@@ -15,8 +15,8 @@ from core.content import Translated
 from projects.tables import ReportVersion
 from tests.core.feeds.factories import make_item, make_source
 from tests.events.factories import make_event
-from tests.factories import make_organization
 from tests.projects.factories import make_project, make_report
+from tests.support.factories import make_organization
 
 SOON = datetime.now(UTC) + timedelta(days=60)
 

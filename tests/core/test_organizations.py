@@ -16,7 +16,7 @@ import pytest
 from core import jobqueue
 from core.settings import get_settings
 from core.tables import AccountToken, AuditEntry, Membership, Organization, OutboxMessage, User
-from tests.factories import PASSWORD, make_organization, make_user, post_form, sign_in
+from tests.support.factories import PASSWORD, make_organization, make_user, post_form, sign_in
 from tests.support.mailbox import link_path, mail_to, mails
 
 NEW_PASSWORD = "saxaul-tulip-caravan-42"

@@ -8,13 +8,10 @@ import asyncio
 import itertools
 import json
 import shutil
-import socket
 import ssl
 import subprocess
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -23,69 +20,17 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from arq.constants import in_progress_key_prefix
 
 from core import accounts, i18n, jobqueue, mail, outbox
 from core.access import Viewer
 from core.tables import OutboxMessage
-from tests.factories import make_user
+from tests.support.factories import make_user
+from tests.support.ports import free_port
+from tests.support.smtp import Mailbox, SmtpServers
 
 # --- a real SMTP server -------------------------------------------------------------------
-
-
-@dataclass
-class Received:
-    recipients: list[str]
-    message: EmailMessage
-    login: str | None
-    tls: bool
-
-
-class Mailbox:
-    """An aiosmtpd handler: keeps what it accepts, refuses recipients when told to.
-
-    A message counts as received only when the server answers "250" to its data, as a real
-    mail server commits it; a client that hangs up before that has sent nothing.
-    """
-
-    def __init__(self) -> None:
-        self.received: list[Received] = []
-        self.refusals: dict[str, str] = {}
-        self.delay = 0.0
-        self.data_started = threading.Event()
-
-    def refuse(self, reply: str, recipient: str = "*") -> None:
-        self.refusals[recipient] = reply
-
-    def accept_all(self) -> None:
-        self.refusals.clear()
-
-    def to(self, recipient: str) -> list[EmailMessage]:
-        return [r.message for r in self.received if recipient in r.recipients]
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
-        reply = self.refusals.get(address, self.refusals.get("*"))
-        if reply:
-            return reply
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.data_started.set()
-        await asyncio.sleep(self.delay)
-        message = message_from_bytes(envelope.original_content, policy=policy.default)
-        login = session.auth_data.login.decode() if session.auth_data else None
-        tls = server.transport.get_extra_info("ssl_object") is not None
-        self.received.append(Received(list(envelope.rcpt_tos), message, login, tls))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 CREDENTIALS = ("hongshan", "pa:ss w@rd")
@@ -119,22 +64,9 @@ def certificate(tmp_path_factory) -> tuple[Path, Path]:
 @pytest.fixture
 def start_smtp(monkeypatch) -> Iterator[Callable[..., Mailbox]]:
     """Start an SMTP server and point the app's mail at it (as HONGSHAN_MAIL_URL would)."""
-    controllers: list[Controller] = []
-
-    def start(*, url_userinfo: str = "", url_query: str = "", **options: Any) -> Mailbox:
-        mailbox = Mailbox()
-        port = _free_port()
-        controller = Controller(mailbox, hostname="127.0.0.1", port=port, **options)
-        controller.start()
-        controllers.append(controller)
-        scheme = "smtps" if options.get("ssl_context") else "smtp"
-        url = f"{scheme}://{url_userinfo}127.0.0.1:{port}{url_query}"
-        monkeypatch.setattr(mail, "configured_transport", lambda: mail.transport_for(url))
-        return mailbox
-
-    yield start
-    for controller in controllers:
-        controller.stop()
+    servers = SmtpServers(monkeypatch)
+    yield lambda **options: servers.start(Mailbox(), **options)
+    servers.stop()
 
 
 @pytest.fixture
@@ -341,7 +273,7 @@ async def test_a_permanent_refusal_fails_at_once_and_staff_can_resend(smtp, run_
 
 
 async def test_an_unreachable_server_is_a_temporary_failure(monkeypatch, run_jobs) -> None:
-    nowhere = f"smtp://127.0.0.1:{_free_port()}"  # nothing listens there
+    nowhere = f"smtp://127.0.0.1:{free_port()}"  # nothing listens there
     monkeypatch.setattr(mail, "configured_transport", lambda: mail.transport_for(nowhere))
     message_id = await queue_invite("ana@example.org")
 

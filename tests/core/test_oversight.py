@@ -12,7 +12,7 @@ from core import audit, jobqueue
 from core.access import Viewer
 from core.outbox import SEND_JOB
 from core.tables import AuditEntry, OutboxMessage, User
-from tests.factories import make_organization, make_user, post_form, sign_in
+from tests.support.factories import make_organization, make_user, post_form, sign_in
 
 AUDIT = "/en/manage/audit/"
 OUTBOX = "/en/manage/outbox/"

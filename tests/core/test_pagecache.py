@@ -14,7 +14,7 @@ from litestar.utils.scope.state import ScopeState
 from core.pagecache import PUBLIC_CACHE, page_cache_middleware
 from events.services import events as event_rules
 from tests.events.factories import make_event
-from tests.factories import make_user, post_form, sign_in
+from tests.support.factories import make_user, post_form, sign_in
 
 LANGUAGES = ("zh", "ru", "kk", "en")
 

@@ -6,7 +6,7 @@ import httpx
 
 from core import jobqueue
 from core.tables import AccountToken, OutboxMessage
-from tests.factories import PASSWORD, make_user, post_form, sign_in
+from tests.support.factories import PASSWORD, make_user, post_form, sign_in
 from tests.support.mailbox import link_path, mails_to
 
 NEW_PASSWORD = "saxaul-tulip-caravan-42"

@@ -11,8 +11,8 @@ import pytest
 from core.cli import server_config
 from core.proxies import forwarded_client, parse_networks
 from core.settings import get_settings
-from tests.factories import PASSWORD, audit, make_user, post_form, sign_in
 from tests.support.asgi import asgi_client, served
+from tests.support.factories import PASSWORD, audit, make_user, post_form, sign_in
 
 PEER = "203.0.113.7"  # the address the test client connects from (tests/conftest.py)
 PROXIES = parse_networks("203.0.113.0/24, 10.0.0.1")

@@ -15,7 +15,7 @@ import pytest
 from core import jobqueue, outbox
 from core.redis_server import EmbeddedRedis, answers_ping
 from core.tables import OutboxMessage
-from tests.factories import make_user, post_form, sign_in
+from tests.support.factories import make_user, post_form, sign_in
 
 RESTART_WAIT_S = 20.0
 

@@ -17,8 +17,8 @@ from events.services import lifecycle
 from events.tables import AgendaSession, Speaker
 from tests.core.feeds.factories import make_item, make_source
 from tests.events.factories import make_event
-from tests.factories import make_organization, make_user, sign_in
 from tests.projects.factories import add_to_team, make_project
+from tests.support.factories import make_organization, make_user, sign_in
 
 SESSION_AT = datetime(2027, 6, 10, 3, 0, tzinfo=UTC)
 

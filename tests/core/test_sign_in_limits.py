@@ -6,7 +6,7 @@ import pytest
 
 from core import accounts
 from core.errors import TooManyAttempts, ValidationFailed
-from tests.factories import PASSWORD, make_user, post_form
+from tests.support.factories import PASSWORD, make_user, post_form
 
 ATTACKER = "198.51.100.66"
 OWNER = "192.0.2.10"

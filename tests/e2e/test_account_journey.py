@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PageFactory, Shot, start_server
+from tests.support.live_server import PageFactory, Shot, start_server
 
 ADMIN_EMAIL = "admin@example.org"
 DEMO_PASSWORD = "hongshan-demo"

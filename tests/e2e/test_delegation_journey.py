@@ -32,7 +32,7 @@ from pypdf import PdfReader
 
 from core import i18n
 from events.delegations.services import vocabulary
-from tests.e2e.conftest import ARTIFACTS, PageFactory, Shot, start_server
+from tests.support.live_server import ARTIFACTS, PageFactory, Shot, start_server
 
 DEMO_PASSWORD = "hongshan-demo"
 DEMO_START_S = 120

@@ -8,9 +8,6 @@ Runs its own server with `--demo` and HONGSHAN_FEED_ALLOW_PRIVATE=true (the shar
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -18,17 +15,7 @@ from playwright.sync_api import Page, expect
 
 from tests.core.feeds.factories import calendar
 from tests.core.feeds.server import Doc, FeedServer, fixture, running
-from tests.e2e.conftest import (
-    ARTIFACTS,
-    REPO,
-    SERVER_START_S,
-    PageFactory,
-    Shot,
-    _free_port,
-    _healthy,
-    _server_env,
-    _stop,
-)
+from tests.support.live_server import PageFactory, Shot, start_server
 
 ADMIN_EMAIL = "admin@example.org"
 DEMO_PASSWORD = "hongshan-demo"
@@ -45,28 +32,13 @@ def partner_site() -> Iterator[FeedServer]:
 @pytest.fixture(scope="module")
 def feeds_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`hongshan serve --demo` that may fetch from 127.0.0.1; yields its base URL."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = _server_env(tmp_path_factory.mktemp("feeds-server"), base_url)
-    env["HONGSHAN_FEED_ALLOW_PRIVATE"] = "true"
-    log_path = ARTIFACTS / "feeds-server.log"
-    command = [sys.executable, "-m", "core.cli", "serve", "--host", "127.0.0.1", "--demo"]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [*command, "--port", str(port)], cwd=REPO, env=env, stdout=log, stderr=log
-        )
-        try:
-            deadline = time.monotonic() + SERVER_START_S
-            while not _healthy(base_url):
-                if process.poll() is not None:
-                    pytest.fail(f"server exited with {process.returncode}:\n{log_path.read_text()}")
-                if time.monotonic() > deadline:
-                    pytest.fail(f"no 200 from /healthz in {SERVER_START_S} s")
-                time.sleep(0.1)
-            yield base_url
-        finally:
-            _stop(process)
+    with start_server(
+        tmp_path_factory.mktemp("feeds-server"),
+        "feeds-server.log",
+        "--demo",
+        extra_env={"HONGSHAN_FEED_ALLOW_PRIVATE": "true"},
+    ) as base_url:
+        yield base_url
 
 
 def add_feed(admin: Page, base: str, url: str, language: str) -> None:

@@ -23,16 +23,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import (
-    ARTIFACTS,
-    REPO,
-    PageFactory,
-    Shot,
-    _free_port,
-    _healthy,
-    _server_env,
-    _stop,
-)
+from tests.support.live_server import REPO, PageFactory, Shot, server_env, start_server
 
 ADMIN_EMAIL = "admin@example.org"
 DEMO_PASSWORD = "hongshan-demo"
@@ -63,43 +54,21 @@ SUBJECTS = {
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """`hongshan serve --demo` on a free port with a fresh data directory: (base URL, data dir)."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
     data_dir = tmp_path_factory.mktemp("invitation-server")
-    log_path = ARTIFACTS / "invitation-server.log"
-    command = [sys.executable, "-m", "core.cli", "serve", "--host", "127.0.0.1", "--demo"]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [*command, "--port", str(port)],
-            cwd=REPO,
-            env=_server_env(data_dir, base_url),
-            stdout=log,
-            stderr=log,
-        )
-        try:
-            deadline = time.monotonic() + DEMO_START_S
-            while not _healthy(base_url):
-                if process.poll() is not None:
-                    pytest.fail(f"server exited with {process.returncode}:\n{log_path.read_text()}")
-                if time.monotonic() > deadline:
-                    pytest.fail(f"no 200 from /healthz in {DEMO_START_S} s")
-                time.sleep(0.1)
-            for address, organization, language, name in COORDINATORS:
-                subprocess.run(
-                    [
-                        *(sys.executable, "-m", "core.cli", "createuser", address),
-                        *("--role", "coordinator", "--org", organization),
-                        *("--language", language, "--name", name),
-                    ],
-                    cwd=REPO,
-                    env=_server_env(data_dir, base_url),
-                    check=True,
-                    capture_output=True,
-                )
-            yield base_url, data_dir
-        finally:
-            _stop(process)
+    with start_server(data_dir, "invitation-server.log", "--demo", wait_s=DEMO_START_S) as base_url:
+        for address, organization, language, name in COORDINATORS:
+            subprocess.run(
+                [
+                    *(sys.executable, "-m", "core.cli", "createuser", address),
+                    *("--role", "coordinator", "--org", organization),
+                    *("--language", language, "--name", name),
+                ],
+                cwd=REPO,
+                env=server_env(data_dir, base_url),
+                check=True,
+                capture_output=True,
+            )
+        yield base_url, data_dir
 
 
 def wait_for_mail(mail_dir: Path, recipient: str) -> EmailMessage:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PageFactory, Shot
+from tests.support.live_server import PageFactory, Shot
 
 SWITCHER_NAMES = {"zh": "中文", "ru": "Русский", "kk": "Қазақша", "en": "English"}
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PageFactory, Shot, start_server
+from tests.support.live_server import PageFactory, Shot, start_server
 
 DEMO_PASSWORD = "hongshan-demo"
 LAB = "cn-tj-bio-lab"

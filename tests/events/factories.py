@@ -1,4 +1,4 @@
-"""Factories for events and registrations."""
+"""Factories for events, their agenda sessions and speakers, and registrations."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from core.content import Translated
-from events.tables import Event, EventQuota
+from events.tables import AgendaSession, Event, EventQuota, SessionSpeaker, Speaker
 
 _numbers = itertools.count(1)
 
@@ -42,3 +42,41 @@ async def make_quota(event_id: int, organization_id: int, seats: int) -> None:
         seats=seats,
         event_organization=f"{event_id}:{organization_id}",
     ).save()
+
+
+async def make_session(event: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    """An agenda session of `event` (an hour from the event's start unless told)."""
+    speakers = fields.pop("speakers", [])
+    starts = fields.pop("starts_at", event["starts_at"])
+    values: dict[str, Any] = {
+        "event": event["id"],
+        "kind": "plenary",
+        "title": Translated.of("en", en="Opening plenary", ru="Пленарное заседание").dump(),
+        "description": Translated.of("en", en="Welcome addresses.").dump(),
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=1),
+        "room": "Hall A",
+        "track": "",
+    }
+    values.update(fields)
+    session = AgendaSession(**values)
+    await session.save()
+    for speaker in speakers:
+        await SessionSpeaker(session=session.id, speaker=speaker["id"]).save()
+    return {"id": session.id, **values}
+
+
+async def make_speaker(event: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "event": event["id"],
+        "name": Translated.of("en", en="Aigerim Sultanova", ru="Айгерим Султанова").dump(),
+        "position": Translated.of("en", en="Director").dump(),
+        "affiliation": Translated.of(
+            "en", en="China–Central Asia Technology Transfer Center"
+        ).dump(),
+        "bio": Translated.of("en", en="Works on technology transfer.").dump(),
+    }
+    values.update(fields)
+    speaker = Speaker(**values)
+    await speaker.save()
+    return {"id": speaker.id, **values}

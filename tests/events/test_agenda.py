@@ -18,7 +18,7 @@ from core.tables import AuditEntry
 from events.services import agenda, lifecycle
 from events.tables import AgendaSession, SessionSpeaker, Speaker
 from tests.events.factories import make_event
-from tests.factories import make_user, post_form, sign_in
+from tests.support.factories import make_user, post_form, sign_in
 
 # 3 June 2031, 09:00–18:00 in Urumqi (UTC+6), and the day after.
 STARTS = datetime(2031, 6, 3, 3, 0, tzinfo=UTC)

@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from core.content import Translated
-from tests.events.factories import make_event
-from tests.events.test_public import make_session, make_speaker
+from tests.events.factories import make_event, make_session, make_speaker
 
 STARTS = datetime(2027, 9, 10, 3, 0, tzinfo=UTC)
 

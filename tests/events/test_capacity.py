@@ -9,7 +9,7 @@ from events.services import registrations
 from events.services.registrations import Person
 from events.tables import Event, EventQuota, Registration, RegistrationStatus
 from tests.events.factories import make_event, make_quota
-from tests.factories import make_organization
+from tests.support.factories import make_organization
 
 
 async def _statuses(event_id: int) -> dict[str, int]:

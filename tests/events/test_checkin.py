@@ -14,7 +14,7 @@ from events.services import registrations
 from events.services.registrations import Person
 from events.tables import Registration
 from tests.events.factories import make_event
-from tests.factories import make_organization, make_user, post_form, sign_in
+from tests.support.factories import make_organization, make_user, post_form, sign_in
 
 
 def _page(event: dict[str, Any], lang: str = "en") -> str:

@@ -18,7 +18,7 @@ from events.services import registrations
 from events.services.registrations import Person
 from events.tables import Registration, RegistrationQuestion
 from tests.events.factories import make_event
-from tests.factories import make_organization, make_user, sign_in
+from tests.support.factories import make_organization, make_user, sign_in
 
 
 async def _question(event_id: int, position: int, kind: str, **labels: str) -> int:

@@ -17,7 +17,7 @@ from events.services import questions as question_rules
 from events.services.registrations import Person
 from events.tables import Event, EventQuota, RegistrationQuestion
 from tests.events.factories import make_event, make_quota
-from tests.factories import audit, make_organization, make_user, post_form, sign_in
+from tests.support.factories import audit, make_organization, make_user, post_form, sign_in
 
 
 def event_form(**overrides: str) -> dict[str, str]:

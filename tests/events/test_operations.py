@@ -16,7 +16,7 @@ from events.services import registrations
 from events.services.registrations import Person
 from events.tables import Event, Registration, RegistrationQuestion
 from tests.events.factories import make_event, make_quota
-from tests.factories import make_organization, make_user, post_form, sign_in
+from tests.support.factories import make_organization, make_user, post_form, sign_in
 
 
 def _board(event: dict[str, Any], query: str = "", lang: str = "en") -> str:

@@ -5,54 +5,14 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.content import Translated
 from core.uploads import folder
 from events.services.events import MEDIA_FOLDER
-from events.tables import AgendaSession, SessionSpeaker, Speaker
-from tests.events.factories import make_event
+from tests.events.factories import make_event, make_session, make_speaker
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-async def make_session(event: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    """An agenda session of `event` (an hour from the event's start unless told)."""
-    speakers = fields.pop("speakers", [])
-    starts = fields.pop("starts_at", event["starts_at"])
-    values: dict[str, Any] = {
-        "event": event["id"],
-        "kind": "plenary",
-        "title": Translated.of("en", en="Opening plenary", ru="Пленарное заседание").dump(),
-        "description": Translated.of("en", en="Welcome addresses.").dump(),
-        "starts_at": starts,
-        "ends_at": starts + timedelta(hours=1),
-        "room": "Hall A",
-        "track": "",
-    }
-    values.update(fields)
-    session = AgendaSession(**values)
-    await session.save()
-    for speaker in speakers:
-        await SessionSpeaker(session=session.id, speaker=speaker["id"]).save()
-    return {"id": session.id, **values}
-
-
-async def make_speaker(event: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "event": event["id"],
-        "name": Translated.of("en", en="Aigerim Sultanova", ru="Айгерим Султанова").dump(),
-        "position": Translated.of("en", en="Director").dump(),
-        "affiliation": Translated.of(
-            "en", en="China–Central Asia Technology Transfer Center"
-        ).dump(),
-        "bio": Translated.of("en", en="Works on technology transfer.").dump(),
-    }
-    values.update(fields)
-    speaker = Speaker(**values)
-    await speaker.save()
-    return {"id": speaker.id, **values}
 
 
 def _text(html: str) -> str:
@@ -277,7 +237,7 @@ async def test_a_full_event_offers_the_waiting_list(client) -> None:
 
 async def test_seats_reserved_for_partners_do_not_hide_a_full_general_list(client) -> None:
     from tests.events.factories import make_quota
-    from tests.factories import make_organization
+    from tests.support.factories import make_organization
 
     event = await make_event(slug="forum", capacity=10, general_taken=6)
     await make_quota(event["id"], (await make_organization())["id"], 4)

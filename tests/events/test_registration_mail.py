@@ -22,7 +22,7 @@ from events.services import mail_context, qrcodes, registrations
 from events.services.registrations import Person
 from events.tables import Event, Registration, RegistrationQuestion
 from tests.events.factories import make_event
-from tests.factories import make_organization, post_form
+from tests.support.factories import make_organization, post_form
 
 KINDS = (
     "registration_confirmed",

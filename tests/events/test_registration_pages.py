@@ -18,7 +18,7 @@ from events.services import registrations
 from events.services.registrations import Person
 from events.tables import Event, EventQuota, Registration, RegistrationQuestion
 from tests.events.factories import make_event, make_quota
-from tests.factories import make_organization, make_user, post_form, sign_in
+from tests.support.factories import make_organization, make_user, post_form, sign_in
 
 # --- helpers ------------------------------------------------------------------------------
 

@@ -14,9 +14,9 @@ import httpx
 from core.content import Translated
 from projects.services import projects as project_rules
 from projects.services import reports
-from projects.tables import Milestone, ProgressReport, Project, TeamMember
-from tests.factories import (
-    audit,  # noqa: F401 - test_portfolio still imports it from here
+from projects.tables import Milestone, ProgressReport, Project, ReportVersion, TeamMember
+from tests.support.factories import (
+    audit,  # noqa: F401 - test_portfolio imports it from here
     make_user,
     sign_in,
 )
@@ -113,6 +113,29 @@ async def make_report(project: dict[str, Any], period: str = "2026-Q1", **fields
     report = ProgressReport(**values)
     await report.save()
     return await ProgressReport.select().where(ProgressReport.id == report.id).first() or {}
+
+
+async def received_report(
+    project: dict[str, Any],
+    period: str,
+    values: dict[str, Any],
+    *,
+    status: str = "accepted",
+    highlight: Translated | None = None,
+) -> dict[str, Any]:
+    """A report the team submitted (and the bureau accepted, unless `status` says otherwise),
+    with one version carrying `values` and `highlight`."""
+    report = await make_report(project, period, status=status, current_version=1)
+    await ReportVersion(
+        report=report["id"],
+        number=1,
+        narrative=Translated.of("ru", ru="Отчёт.").dump(),
+        highlight=(highlight or Translated.of("en", en=f"Highlight {period}")).dump(),
+        indicators=values,
+        submitted=True,
+        report_number=f"{report['id']}:1",
+    ).save()
+    return report
 
 
 async def signed_in_as(client: httpx.AsyncClient, user: dict[str, Any]) -> dict[str, Any]:

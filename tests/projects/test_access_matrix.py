@@ -11,21 +11,18 @@ are sent to sign in. A refused POST changes nothing and leaks nothing.
 
 from __future__ import annotations
 
-import functools
-from datetime import date, timedelta
+from collections.abc import AsyncIterator
+from datetime import date
 from typing import Any
 
 import httpx
 import pytest
 
-from core import passwords
 from core.content import Translated
 from core.tables import Membership, User
 from projects.services import files
 from projects.services.forms import Upload
 from projects.tables import ProjectImage, ProjectPartner, ReportVersion
-from tests.access_matrix import Endpoint, unlisted, visit
-from tests.factories import PASSWORD, make_organization, sign_in
 from tests.projects.factories import (
     PDF,
     PNG,
@@ -34,6 +31,8 @@ from tests.projects.factories import (
     make_project,
     make_report,
 )
+from tests.support.access_matrix import Endpoint, Matrix, unlisted
+from tests.support.factories import make_organization
 
 ROLES = (
     "anonymous",
@@ -184,8 +183,7 @@ async def _account(email: str) -> int:
     return int(user.id)
 
 
-@pytest.fixture
-async def world() -> dict[str, Any]:
+async def build_world() -> tuple[dict[str, Any], dict[str, int]]:
     partner = await make_organization("tj-partner", country="TJ")
     elsewhere = await make_organization("kz-elsewhere", country="KZ")
     project = await make_project(
@@ -198,7 +196,7 @@ async def world() -> dict[str, Any]:
     other = await make_project(slug="other-lab")
     target = await _account("target@example.org")
     target_member = await add_to_team(project, {"id": target}, "member")
-    milestone = await make_milestone(project, due_on=date.today() - timedelta(days=3))
+    milestone = await make_milestone(project, due_on=date(2026, 3, 28))
     report = await make_report(project, "2026-Q1", current_version=1)
     await ReportVersion(
         report=report["id"],
@@ -222,12 +220,8 @@ async def world() -> dict[str, Any]:
     )
     image = ProjectImage(project=project["id"], file="project-alpha-0.png", caption={})
     await image.save()
-    return {
+    world = {
         "p": "alpha-lab",
-        "project": project,
-        "other": other,
-        "partner_id": partner["id"],
-        "elsewhere_id": elsewhere["id"],
         "m": milestone["id"],
         "mf": milestone_file,
         "rf": report_file,
@@ -235,64 +229,71 @@ async def world() -> dict[str, Any]:
         "img": image.id,
         "n": 1,
     }
+    accounts = {
+        role: await _role_account(role, project, other, (partner["id"], elsewhere["id"]))
+        for role in SIGNED_IN
+    }
+    return world, accounts
 
 
-@functools.cache
-def _password_hash() -> str:
-    return passwords.hash_password(PASSWORD)  # once: argon2 is slow on purpose
-
-
-async def act_as(client: httpx.AsyncClient, role: str, world: dict[str, Any]) -> None:
-    """Sign in as someone in `role`. The outsider leads another project (a team role on
-    one project opens nothing on another); the coordinator acts for one of this project's
-    own partner organizations, the other coordinator for an organization that is not one."""
-    if role == "anonymous":
-        return
+async def _role_account(
+    role: str, project: dict[str, Any], other: dict[str, Any], organizations: tuple[int, int]
+) -> int:
+    """Someone in `role`. The outsider leads another project (a team role on one project
+    opens nothing on another); the coordinator acts for one of this project's own partner
+    organizations, the other coordinator for an organization that is not one."""
+    partner_id, elsewhere_id = organizations
     base_role = {
         "coordinator": "coordinator",
         "other_coordinator": "coordinator",
         "reviewer": "reviewer",
         "fao": "fao",
     }.get(role, "admin" if role == "admin" else "member")
-    user = User(
-        email=f"{role}@example.org", role=base_role, language="en", password_hash=_password_hash()
-    )
+    user = User(email=f"{role}@example.org", role=base_role, language="en")
     await user.save()
     if role == "coordinator":
-        await Membership(user=user.id, organization=world["partner_id"]).save()
+        await Membership(user=user.id, organization=partner_id).save()
     if role == "other_coordinator":
-        await Membership(user=user.id, organization=world["elsewhere_id"]).save()
+        await Membership(user=user.id, organization=elsewhere_id).save()
     if role in ("team_member", "team_lead"):
-        await add_to_team(world["project"], {"id": user.id}, role.removeprefix("team_"))
+        await add_to_team(project, {"id": user.id}, role.removeprefix("team_"))
     if role == "outsider":
-        await add_to_team(world["other"], {"id": user.id}, "lead")
-    await sign_in(client, {"email": user.email, "password": PASSWORD})
+        await add_to_team(other, {"id": user.id}, "lead")
+    return int(user.id)
+
+
+@pytest.fixture(scope="module")
+async def matrix(app, database: None, redis_url: str) -> AsyncIterator[Matrix]:
+    async with Matrix.running(app, redis_url, build_world) as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def clean_state() -> None:
+    """The rows share the module's world (see `matrix`), which puts itself back after each."""
 
 
 # --- the matrix --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda endpoint: endpoint.id)
-async def test_access(client, world, endpoint: Endpoint, role: str) -> None:
-    await act_as(client, role, world)
-    form = {k: v.format(**world) for k, v in endpoint.form.items()}
-    response = await visit(client, endpoint, role, endpoint.url(world), form)
+async def test_access(matrix: Matrix, endpoint: Endpoint) -> None:
+    def leaks_nothing(role: str, response: httpx.Response) -> None:
+        if role not in endpoint.allowed:
+            for name in NAMES.values():
+                assert name not in response.text
+            assert "evidence.pdf" not in response.text
 
-    if role not in endpoint.allowed:
-        for name in NAMES.values():
-            assert name not in response.text
-        assert "evidence.pdf" not in response.text
+    form = {k: v.format(**matrix.world) for k, v in endpoint.form.items()}
+    await matrix.check(endpoint, ROLES, form=lambda _role: form, inspect=leaks_nothing)
 
 
 # --- the matrix keeps up with the routes -------------------------------------------------------
 
 
-def test_every_guarded_project_endpoint_is_in_the_matrix() -> None:
-    from projects import routes
-
+def test_every_guarded_project_endpoint_is_in_the_matrix(app) -> None:
     rows = [
         (e.method, e.path.replace("2026-Q1", "{}").replace("/papers/", "/{}/")) for e in ENDPOINTS
     ]
-    missing = unlisted(rows, routes.pages)
+    missing = unlisted(rows, app, "projects")
     assert not missing, f"add a row to ENDPOINTS for: {missing}"

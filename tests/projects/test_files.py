@@ -13,8 +13,8 @@ from core.uploads import UploadRefused
 from projects.services import files
 from projects.services.forms import Upload
 from projects.tables import Attachment
-from tests.factories import make_user, post_form, sign_in
 from tests.projects.factories import PDF, PNG, docx, make_member, make_milestone, make_project
+from tests.support.factories import make_user, post_form, sign_in
 
 
 def office(main_part: str, *extra: str) -> bytes:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from projects.services import indicators
 from projects.tables import Indicator, Project, ProjectImage, ProjectPartner
-from tests.factories import audit, make_organization, make_user, post_form, sign_in
 from tests.projects.factories import PNG, make_member, make_project
+from tests.support.factories import audit, make_organization, make_user, post_form, sign_in
 
 
 def project_form(**overrides) -> dict:
@@ -138,7 +138,7 @@ async def test_images_are_added_and_removed_after_confirming(client) -> None:
 
 
 async def signed_in_admin_again(client) -> None:
-    from tests.factories import PASSWORD
+    from tests.support.factories import PASSWORD
 
     await sign_in(client, {"email": "bureau@example.org", "password": PASSWORD})
 

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from projects.services import projects
 from projects.tables import Attachment, Milestone
-from tests.factories import audit, post_form, sign_in
 from tests.projects.factories import PDF, make_member, make_milestone, make_project, make_report
+from tests.support.factories import audit, post_form, sign_in
 
 
 def milestone_form(**overrides: str) -> dict[str, str]:

@@ -13,35 +13,18 @@ from openpyxl import load_workbook
 
 from core.content import Translated
 from projects.services import portfolio
-from projects.tables import ProgressReport, ReportVersion
-from tests.factories import make_user, sign_in
-from tests.projects.factories import audit, make_milestone, make_project, make_report
+from projects.tables import ProgressReport
+from tests.projects.factories import (
+    audit,
+    make_milestone,
+    make_project,
+    make_report,
+    received_report,
+)
+from tests.support.factories import make_user, sign_in
 
 PORTFOLIO = "/en/manage/projects/"
 EXPORT = "/en/manage/projects/export.xlsx"
-
-
-async def received_report(
-    project: dict[str, Any],
-    period: str,
-    values: dict[str, Any],
-    *,
-    status: str = "accepted",
-    highlight: Translated | None = None,
-) -> dict[str, Any]:
-    """A report the team submitted (and the bureau accepted, unless `status` says otherwise),
-    with one version carrying `values` and `highlight`."""
-    report = await make_report(project, period, status=status, current_version=1)
-    await ReportVersion(
-        report=report["id"],
-        number=1,
-        narrative=Translated.of("ru", ru="Отчёт.").dump(),
-        highlight=(highlight or Translated.of("en", en=f"Highlight {period}")).dump(),
-        indicators=values,
-        submitted=True,
-        report_number=f"{report['id']}:1",
-    ).save()
-    return report
 
 
 async def signed_in_admin(client) -> dict[str, Any]:

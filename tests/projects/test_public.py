@@ -14,9 +14,14 @@ from core.demo import load_core_demo
 from projects import demo
 from projects.services import public
 from projects.tables import Milestone, ProgressReport, Project, ProjectPartner, ReportVersion
-from tests.factories import make_organization, make_user, sign_in
-from tests.projects.factories import add_to_team, make_member, make_milestone, make_project
-from tests.projects.test_portfolio import received_report
+from tests.projects.factories import (
+    add_to_team,
+    make_member,
+    make_milestone,
+    make_project,
+    received_report,
+)
+from tests.support.factories import make_organization, make_user, sign_in
 
 
 async def partner(project: dict, organization: dict, side: str = "partner") -> None:

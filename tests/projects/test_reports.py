@@ -9,7 +9,6 @@ from datetime import date
 from core.tables import OutboxMessage
 from projects.services import reports
 from projects.tables import Attachment, ProgressReport, ReportComment, ReportVersion
-from tests.factories import make_user, post_form, sign_in
 from tests.projects.factories import (
     PDF,
     audit,
@@ -18,6 +17,7 @@ from tests.projects.factories import (
     make_report,
     report_form,
 )
+from tests.support.factories import make_user, post_form, sign_in
 
 REPORT = "/ru/account/projects/{slug}/reports/2026-Q1/"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from core.tables import AccountToken, OutboxMessage, User
 from projects.tables import TeamMember
-from tests.factories import audit, make_user, post_form, sign_in
 from tests.projects.factories import make_member, make_project
+from tests.support.factories import audit, make_user, post_form, sign_in
 
 
 async def members(project_id: int) -> dict[str, str]:

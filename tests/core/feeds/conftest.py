@@ -5,27 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
 from core import db
 from core.cli import main
 from core.feeds import guard
-from core.feeds.policy import FeedPolicy
+from tests.core.feeds.factories import CliRunner
 from tests.core.feeds.server import FeedServer, running
-
-# Tight limits so the slow and oversize fixtures end quickly.
-FAST = FeedPolicy(
-    deadline_s=1.5,
-    idle_timeout_s=1.0,
-    max_bytes=64 * 1024,
-    max_redirects=3,
-    concurrency=4,
-    pause_after=3,
-)
-
-CliRunner = Callable[..., Awaitable[tuple[int, str, str]]]
 
 
 @pytest.fixture

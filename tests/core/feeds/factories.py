@@ -1,11 +1,25 @@
-"""Feed test data: sources, and calendars dated relative to now."""
+"""Feed test data: sources, calendars dated relative to now, and a strict fast policy."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from core.feeds.policy import FeedPolicy
 from core.tables import FeedSource
+
+# Tight limits so the slow and oversize fixtures end quickly.
+FAST = FeedPolicy(
+    deadline_s=1.5,
+    idle_timeout_s=1.0,
+    max_bytes=64 * 1024,
+    max_redirects=3,
+    concurrency=4,
+    pause_after=3,
+)
+
+CliRunner = Callable[..., Awaitable[tuple[int, str, str]]]
 
 
 async def make_source(organization_id: int, url: str, **fields: Any) -> dict[str, Any]:

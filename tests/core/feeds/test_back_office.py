@@ -9,7 +9,7 @@ import httpx
 from core.tables import AuditEntry, FeedItem, FeedSource
 from tests.core.feeds.factories import make_source
 from tests.core.feeds.server import Doc, FeedServer, Status, fixture
-from tests.factories import make_organization, make_user, post_form, sign_in
+from tests.support.factories import make_organization, make_user, post_form, sign_in
 
 
 async def signed_in_as(

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from core.tables import FeedItem, FeedSource
-from tests.core.feeds.conftest import CliRunner
-from tests.core.feeds.factories import calendar, make_source
+from tests.core.feeds.factories import CliRunner, calendar, make_source
 from tests.core.feeds.server import Doc, FeedServer, Status, fixture
-from tests.factories import make_organization
+from tests.support.factories import make_organization
 
 
 async def test_check_prints_kind_count_and_first_titles(

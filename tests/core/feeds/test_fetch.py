@@ -8,7 +8,7 @@ import pytest
 
 from core.feeds.fetch import fetch, parse_retry_after
 from core.feeds.reasons import FeedError
-from tests.core.feeds.conftest import FAST
+from tests.core.feeds.factories import FAST
 from tests.core.feeds.server import Doc, FeedServer, Redirect, Status, Trickle, fixture
 
 

@@ -10,7 +10,7 @@ from core.feeds import guard
 from core.feeds.fetch import fetch
 from core.feeds.guard import GuardedBackend, check_url, is_refused_ip
 from core.feeds.reasons import FeedError
-from tests.core.feeds.conftest import FAST
+from tests.core.feeds.factories import FAST
 from tests.core.feeds.server import Doc, FeedServer, fixture
 
 REFUSED = {

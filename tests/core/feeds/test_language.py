@@ -13,7 +13,7 @@ from core.tables import FeedItem, FeedSource
 from tests.core.feeds.conftest import FAST, CliRunner
 from tests.core.feeds.factories import make_source
 from tests.core.feeds.server import Doc, FeedServer, fixture
-from tests.factories import make_organization, make_user, post_form, sign_in
+from tests.support.factories import make_organization, make_user, post_form, sign_in
 
 KAZAKH_ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="kk-KZ">

@@ -11,7 +11,7 @@ from core.tables import AuditEntry, FeedItem, FeedSource
 from tests.core.feeds.conftest import FAST
 from tests.core.feeds.factories import make_source
 from tests.core.feeds.server import Doc, FeedServer, Redirect, fixture, running
-from tests.factories import make_organization, make_user, post_form, sign_in
+from tests.support.factories import make_organization, make_user, post_form, sign_in
 
 
 async def stored(source_id: int) -> dict:

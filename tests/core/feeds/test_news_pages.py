@@ -13,7 +13,7 @@ import httpx
 
 from core.content import Translated
 from tests.core.feeds.factories import make_item, make_source
-from tests.factories import make_organization
+from tests.support.factories import make_organization
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -10,7 +10,7 @@ import icalendar
 
 from core.content import Translated
 from tests.core.feeds.factories import make_item, make_source
-from tests.factories import make_organization
+from tests.support.factories import make_organization
 
 # Far enough ahead to be upcoming whenever the suite runs, near enough to be in the calendar.
 SOON = (datetime.now(UTC) + timedelta(days=20)).replace(hour=4, minute=0, second=0, microsecond=0)

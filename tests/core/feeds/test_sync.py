@@ -12,10 +12,9 @@ from core.access import Viewer
 from core.feeds import sources, sync
 from core.feeds.queries import partner_events
 from core.tables import FeedItem, FeedSource
-from tests.core.feeds.conftest import FAST
-from tests.core.feeds.factories import calendar, make_source
+from tests.core.feeds.factories import FAST, calendar, make_source
 from tests.core.feeds.server import Doc, FeedServer, Redirect, Status, Steps, Trickle, fixture
-from tests.factories import make_organization, make_user
+from tests.support.factories import make_organization, make_user
 
 
 async def admin() -> Viewer:

@@ -15,7 +15,7 @@ from events.delegations.services import members, opening, records, workflow
 from events.delegations.tables import Delegation
 from events.tables import EventQuota
 from tests.events.factories import make_event, make_quota
-from tests.factories import make_organization, make_user
+from tests.support.factories import make_organization, make_user
 
 _passports = itertools.count(1000001)
 CONFERENCE_ZONE = "Asia/Urumqi"

@@ -22,7 +22,7 @@ from tests.events.delegations.factories import (
     office,
     submitted,
 )
-from tests.factories import make_user, post_form, sign_in
+from tests.support.factories import make_user, post_form, sign_in
 
 
 def _sheet(content: bytes, index: int = 0) -> list[list]:

@@ -13,7 +13,7 @@ from core import i18n
 from events.delegations.services import member_import, members, records, vocabulary
 from events.delegations.tables import Delegate
 from tests.events.delegations.factories import city, conference, delegation_with
-from tests.factories import csrf_token, sign_in
+from tests.support.factories import csrf_token, sign_in
 
 PEOPLE = [
     ("Айгүл Қасымова", "KASSYMOVA AIGUL", "艾古丽", "Женский", "KZ", "N1000001", "Да"),

@@ -31,7 +31,7 @@ from tests.events.delegations.factories import (
     status_of,
     submitted,
 )
-from tests.factories import make_user, post_form, sign_in
+from tests.support.factories import make_user, post_form, sign_in
 
 SIGNATORY = {"signatory_name": "李娜", "signatory_title": "主任 / Director"}
 

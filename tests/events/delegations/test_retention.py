@@ -16,7 +16,7 @@ from events.delegations.services import letters, members, records, retention, wo
 from events.delegations.tables import Delegate, VisaLetter
 from events.tables import Event
 from tests.events.delegations.factories import city, conference, fresh, member, office, submitted
-from tests.factories import sign_in
+from tests.support.factories import sign_in
 
 SIGNATORY = {"signatory_name": "李娜", "signatory_title": "主任"}
 

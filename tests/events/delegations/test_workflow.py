@@ -29,7 +29,7 @@ from tests.events.delegations.factories import (
     submitted,
     take_part,
 )
-from tests.factories import post_form, sign_in
+from tests.support.factories import post_form, sign_in
 
 
 def _text(message: email.message.EmailMessage) -> str:
@@ -90,7 +90,7 @@ async def test_coordinator_sees_masked_passport_and_office_sees_it_in_clear(clie
 
 
 async def test_organizers_see_passport_data_masked_too(client) -> None:
-    from tests.factories import make_user
+    from tests.support.factories import make_user
 
     event = await conference()
     almaty = await city("almaty")

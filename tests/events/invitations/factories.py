@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from events.invitations.tables import InvitationCampaign
-from tests.factories import make_user, post_form, sign_in
+from tests.support.factories import make_user, post_form, sign_in
 
 TEXTS = {
     "zh": ("邀请：创新论坛", "诚挚邀请您参加本届论坛。"),

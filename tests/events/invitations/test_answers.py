@@ -18,7 +18,7 @@ from events.tables import Event, Registration
 from tests.events.factories import make_event
 from tests.events.invitations.factories import draft, organizer, send_draft
 from tests.events.invitations.mailbox import in_language, links, mails
-from tests.factories import make_organization, make_user, post_form
+from tests.support.factories import make_organization, make_user, post_form
 
 
 async def _invite_one(

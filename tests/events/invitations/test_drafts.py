@@ -12,7 +12,7 @@ from events.invitations.tables import Invitation, InvitationCampaign
 from tests.events.factories import make_event
 from tests.events.invitations.factories import TEXTS, base, draft, organizer, texts
 from tests.events.invitations.mailbox import in_language
-from tests.factories import post_form
+from tests.support.factories import post_form
 
 
 async def test_text_is_required_in_every_language_the_recipients_read(client) -> None:

@@ -13,7 +13,7 @@ from events.invitations.services import lists
 from events.invitations.tables import Invitation, InvitationCampaign
 from tests.events.factories import make_event
 from tests.events.invitations.factories import draft, organizer
-from tests.factories import make_organization, make_user
+from tests.support.factories import make_organization, make_user
 
 
 async def test_a_pasted_list_with_bad_rows_is_refused_with_a_report_and_nothing_is_saved(

@@ -10,7 +10,7 @@ from events.invitations.tables import Invitation, InvitationCampaign
 from tests.events.factories import make_event
 from tests.events.invitations.factories import TEXTS, draft, organizer, send_draft
 from tests.events.invitations.mailbox import in_language, links, mails
-from tests.factories import post_form
+from tests.support.factories import post_form
 
 
 async def test_reminders_go_once_per_round_to_those_who_have_not_answered(

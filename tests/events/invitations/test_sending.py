@@ -18,7 +18,7 @@ from events.invitations.tables import Invitation, InvitationCampaign
 from tests.events.factories import make_event
 from tests.events.invitations.factories import TEXTS, base, draft, organizer, send_draft
 from tests.events.invitations.mailbox import links, mails, plain
-from tests.factories import make_organization, make_user, post_form
+from tests.support.factories import make_organization, make_user, post_form
 
 
 async def test_each_recipient_gets_one_mail_in_their_language_with_the_calendar_and_links(

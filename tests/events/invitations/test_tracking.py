@@ -14,7 +14,7 @@ from events.invitations.tables import InvitationCampaign
 from tests.events.factories import make_event
 from tests.events.invitations.factories import base, draft, organizer, send_draft
 from tests.events.invitations.mailbox import links, mails
-from tests.factories import make_organization, make_user, post_form, sign_in
+from tests.support.factories import make_organization, make_user, post_form, sign_in
 
 
 async def test_the_tracking_table_filters_and_exports_what_it_shows(
