@@ -14,6 +14,7 @@ CSRF token in its body (a form) is not kept. Kept pages answer `If-None-Match` w
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 import time
@@ -23,6 +24,7 @@ from http.cookies import SimpleCookie
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
+from redis.exceptions import RedisError
 
 from core import jobqueue, sessions
 
@@ -140,11 +142,17 @@ async def _bumping_changes(app: ASGIApp, scope: Scope, receive: Receive, send: S
 
     await app(scope, receive, watch)
     if status < 400:
-        await bump()
+        # The change is made: a Redis that is down only delays it on kept pages (MAX_AGE_S).
+        with contextlib.suppress(RedisError, OSError):
+            await bump()
 
 
 async def _cached(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
-    version = await _version()
+    try:
+        version = await _version()
+    except (RedisError, OSError):  # no shared version: serve the page fresh, keep nothing
+        await app(scope, receive, send)
+        return
     # Bodies are kept as sent, compressed or not, so the encoding is part of the key.
     gzip = b"gzip" in _header(scope, b"accept-encoding")
     query = scope.get("query_string", b"").decode("latin-1")

@@ -7,9 +7,9 @@ from typing import Any
 
 from core import outbox
 from core.access import Viewer
+from core.content import plain_text
 from core.i18n import LANGUAGES, language
 from core.tables import Role, User
-from projects.services import forms
 from projects.services.projects import ProjectScope
 
 
@@ -43,7 +43,7 @@ async def submitted(
             context={
                 "name": person["name"],
                 "submitter": actor.name or actor.email,
-                "project": forms.plain(current.project["name"], lang),
+                "project": plain_text(current.project["name"], lang),
                 "period": label,
                 "version": number,
                 "link": f"/{lang}/manage/projects/{current.slug}/reports/{report['period']}/",

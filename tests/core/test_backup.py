@@ -33,7 +33,8 @@ def sqlite_tables(url: str) -> dict[str, list[tuple[Any, ...]]]:
             )
         ]
         return {
-            name: connection.execute(f'SELECT * FROM "{name}" ORDER BY rowid').fetchall()
+            # sorted here: some tables (the search index's) have no rowid to order by
+            name: sorted(connection.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr)
             for name in names
         }
 

@@ -17,15 +17,9 @@ from core.content import Translated
 from core.dashboard import panels_for
 from core.i18n import language
 from core.tables import FeedSource, OutboxMessage
-from events.tables import (
-    Delegate,
-    Delegation,
-    Invitation,
-    InvitationCampaign,
-    Registration,
-    VisaLetter,
-    WaitlistOffer,
-)
+from events.delegations.tables import Delegate, Delegation, VisaLetter
+from events.invitations.tables import Invitation, InvitationCampaign
+from events.tables import Registration, WaitlistOffer
 from tests.events.factories import make_event
 from tests.projects.factories import add_to_team, make_milestone, make_project, make_report
 from tests.support.factories import make_organization, make_user, sign_in

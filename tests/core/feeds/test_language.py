@@ -10,8 +10,7 @@ import httpx
 from core.content import Translated
 from core.feeds import sync
 from core.tables import FeedItem, FeedSource
-from tests.core.feeds.conftest import FAST, CliRunner
-from tests.core.feeds.factories import make_source
+from tests.core.feeds.factories import FAST, CliRunner, make_source
 from tests.core.feeds.server import Doc, FeedServer, fixture
 from tests.support.factories import make_organization, make_user, post_form, sign_in
 

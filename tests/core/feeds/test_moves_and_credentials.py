@@ -8,8 +8,7 @@ import httpx
 
 from core.feeds import sync
 from core.tables import AuditEntry, FeedItem, FeedSource
-from tests.core.feeds.conftest import FAST
-from tests.core.feeds.factories import make_source
+from tests.core.feeds.factories import FAST, make_source
 from tests.core.feeds.server import Doc, FeedServer, Redirect, fixture, running
 from tests.support.factories import make_organization, make_user, post_form, sign_in
 

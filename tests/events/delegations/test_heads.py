@@ -11,8 +11,8 @@ import pytest
 
 from core import db, i18n
 from core.errors import ValidationFailed
+from events.delegations.tables import Delegate
 from events.services import delegations
-from events.tables import Delegate
 from tests.events.delegation_factories import city, conference, delegation_with, member
 
 HEAD_TAKEN = "Someone else named another head of this delegation at the same moment."
