@@ -37,7 +37,7 @@ from core.pages import (
 from core.paging import parse_page
 from core.tables import Organization, Role
 from events.routes.forms import raw_answers
-from events.services import mail_context, registrations
+from events.services import mail_context, registrant_lists, registrations
 from events.services import questions as question_rules
 from events.services.registrations import Person
 from events.tables import (
@@ -338,14 +338,14 @@ class MyRegistrationsController(Controller):
     ) -> Template:
         viewer = viewer_of(request)
         filters = {"status": status or "", "event": event or ""}
-        listing, applied = await registrations.registrant_page(
+        listing, applied = await registrant_lists.registrant_page(
             viewer,
             status=filters["status"],
             event_slug=filters["event"],
             sort=sort or "-date",
             page=parse_page(page),
         )
-        events = await registrations.registrant_events(viewer)
+        events = await registrant_lists.registrant_events(viewer)
         return Template(
             "events/registration/list.html",
             context={
