@@ -27,7 +27,6 @@ NEW_PASSWORD = "steppe-apricot-lantern-7"
 NEW_WEBSITE = "https://almaty.example.kz/partnership"
 MAIL_WAIT_S = 15
 # Longer than the shared live_server's limit: every domain's demo content is loaded first.
-DEMO_START_S = 90
 TASHKENT_NAMES = ("塔什干市政府", "Хокимият города Ташкента", "Tashkent City Khokimiyat")
 
 
@@ -35,7 +34,7 @@ TASHKENT_NAMES = ("塔什干市政府", "Хокимият города Ташк�
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """`hongshan serve --demo` on a free port with a fresh data directory: (base URL, data dir)."""
     data_dir = tmp_path_factory.mktemp("demo-server")
-    with start_server(data_dir, "demo-server.log", "--demo", wait_s=DEMO_START_S) as base_url:
+    with start_server(data_dir, "demo-server.log", "--demo") as base_url:
         yield base_url, data_dir
 
 

@@ -35,7 +35,6 @@ from events.delegations.services import vocabulary
 from tests.support.live_server import ARTIFACTS, PageFactory, Shot, start_server
 
 DEMO_PASSWORD = "hongshan-demo"
-DEMO_START_S = 120
 EVENT = "annual-conference"
 WAIT_S = 30
 COMMENT = "Уточните номер рейса вылета у Тимура Ахметова."
@@ -55,9 +54,7 @@ PEOPLE = [
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     data_dir = tmp_path_factory.mktemp("delegation-journey")
-    with start_server(
-        data_dir, "delegation-journey-server.log", "--demo", wait_s=DEMO_START_S
-    ) as url:
+    with start_server(data_dir, "delegation-journey-server.log", "--demo") as url:
         yield url, data_dir
 
 

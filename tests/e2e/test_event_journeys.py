@@ -24,9 +24,6 @@ COORDINATOR_EMAIL = "coordinator@example.org"
 DEMO_PASSWORD = "hongshan-demo"
 CONFERENCE = "annual-conference"
 ROADSHOW = "almaty-roadshow"
-# Longer than the shared live_server's limit: every domain's demo content is loaded first.
-DEMO_START_S = 90
-
 NEW_SLUG = "silk-road-innovation-week"
 TITLE_EN = "Silk Road Innovation Week"
 TITLE_ZH = "丝绸之路创新周"
@@ -45,9 +42,7 @@ GROUP = (
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """`hongshan serve --demo` on a free port with a fresh data directory: (base URL, data dir)."""
     data_dir = tmp_path_factory.mktemp("events-demo-server")
-    with start_server(
-        data_dir, "events-demo-server.log", "--demo", wait_s=DEMO_START_S
-    ) as base_url:
+    with start_server(data_dir, "events-demo-server.log", "--demo") as base_url:
         yield base_url, data_dir
 
 

@@ -28,7 +28,6 @@ from tests.support.live_server import REPO, PageFactory, Shot, server_env, start
 ADMIN_EMAIL = "admin@example.org"
 DEMO_PASSWORD = "hongshan-demo"
 EVENT = "annual-conference"
-DEMO_START_S = 120
 MAIL_WAIT_S = 30
 SENDING_WAIT_MS = 60_000
 COORDINATORS = (
@@ -55,7 +54,7 @@ SUBJECTS = {
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """`hongshan serve --demo` on a free port with a fresh data directory: (base URL, data dir)."""
     data_dir = tmp_path_factory.mktemp("invitation-server")
-    with start_server(data_dir, "invitation-server.log", "--demo", wait_s=DEMO_START_S) as base_url:
+    with start_server(data_dir, "invitation-server.log", "--demo") as base_url:
         for address, organization, language, name in COORDINATORS:
             subprocess.run(
                 [

@@ -21,7 +21,6 @@ from tests.support.live_server import PageFactory, Shot, start_server
 DEMO_PASSWORD = "hongshan-demo"
 LAB = "cn-tj-bio-lab"
 # Every domain's demo content is loaded before the server answers.
-DEMO_START_S = 120
 MILESTONE_RU = "Обучение 20 таджикских специалистов работе с генобанком в Урумчи"
 HIGHLIGHT_RU = "Двадцать таджикских специалистов прошли в Урумчи обучение работе с генобанком."
 HIGHLIGHT_EN = "Twenty Tajik technicians completed seed-bank training in Urumqi."
@@ -32,7 +31,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data_dir = tmp_path_factory.mktemp("project-journey")
-    with start_server(data_dir, "project-journey-server.log", "--demo", wait_s=DEMO_START_S) as url:
+    with start_server(data_dir, "project-journey-server.log", "--demo") as url:
         yield url
 
 

@@ -459,18 +459,11 @@ async def build_world(redis_url: str) -> tuple[dict[str, Any], dict[str, int]]:
     finally:
         await worker.close()
     letters = await VisaLetter.select(VisaLetter.id).order_by(VisaLetter.id)
-    await VisaLetter.insert(
-        VisaLetter(
-            **{
-                **(await VisaLetter.select().where(VisaLetter.id == letters[0]["id"]).first()),
-                "id": None,
-                "sequence": 99,
-                "reference": "FAILED-99",
-                "status": "failed",
-                "content": None,
-            }
-        )
-    )
+    # A letter that failed to render, for "render the failed ones again".
+    first = await VisaLetter.select().where(VisaLetter.id == letters[0]["id"]).first()
+    first.pop("id")
+    failed_letter = {"sequence": 99, "reference": "FAILED-99", "status": "failed", "content": None}
+    await VisaLetter.insert(VisaLetter(**{**first, **failed_letter}))
     [ma] = await delegations.members(da["id"])
     [ms] = await delegations.members(ds["id"])
     [ml] = await delegations.members(dl["id"])
