@@ -233,7 +233,13 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
         f"p90 {ms(warm[int(len(warm) * 0.9) - 1])}, max {ms(warm[-1])}; "
         f"CPU time of this process: median {ms(statistics.median(figures['warm_cpu']))}"
     )
-    print(f"  best match of the first demand: {figures['example']}")
+    best = figures["example"]
+    if best is not None:
+        print(
+            f"  best match of the first demand: score {best.score:.2f} (text {best.text:.2f}, "
+            f"same field: {best.same_field}, region: {best.region or '-'}), "
+            f"concepts {list(best.concepts)}, shared n-grams {list(best.terms[:8])}"
+        )
     print(
         f"weekly digest for {args.subscribers} subscribers: {figures['digest_sent']} mails "
         f"queued in {figures['digest']:.1f} s ({figures['digest_cpu']:.1f} s CPU in this process, "

@@ -9,19 +9,9 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta, Struct
 
-from core.content import Translated
+from core.schemas import Language as Language  # re-exported: routes annotate with it
+from core.schemas import TranslatedText, text
 from core.settings import get_settings
-
-Language = Literal["zh", "ru", "kk", "en"]
-
-
-class TranslatedText(Struct, kw_only=True):
-    """A translated text in the requested language, or in the fallback language
-    (requested → the text's source language → en → zh) when it has not been translated."""
-
-    text: Annotated[str, Meta(description="The words; empty when there is no text at all.")]
-    lang: Annotated[Language, Meta(description="The language `text` is really in.")]
-    fallback: Annotated[bool, Meta(description="True when `lang` differs from the requested one.")]
 
 
 class ProfileSummary(Struct, kw_only=True):
@@ -79,11 +69,6 @@ class GuideSummary(Struct, kw_only=True):
 class ApiError(Struct, kw_only=True):
     status_code: int
     detail: str
-
-
-def text(raw: Any, lang: str) -> TranslatedText:
-    shown = Translated.load(raw).show(lang)
-    return TranslatedText(text=shown.text, lang=shown.lang, fallback=shown.is_fallback)  # type: ignore[arg-type]
 
 
 def _summary_fields(row: dict[str, Any], lang: str) -> dict[str, Any]:

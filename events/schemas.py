@@ -12,27 +12,11 @@ from typing import Annotated, Any, Literal
 
 from msgspec import Meta, Struct
 
-from core.content import Translated
+from core.schemas import Language as Language  # re-exported: routes annotate with it
+from core.schemas import TranslatedText, text
 from core.settings import get_settings
 from events.services.catalog import RegistrationBox, local_day
 from events.services.registrations import registration_is_open
-
-Language = Literal["zh", "ru", "kk", "en"]
-
-
-class TranslatedText(Struct, kw_only=True):
-    """A translated text in the requested language, or in the fallback language
-    (requested → the text's source language → en → zh) when it has not been translated."""
-
-    text: Annotated[str, Meta(description="The words; empty when there is no text at all.")]
-    lang: Annotated[
-        Language,
-        Meta(description="The language `text` is really in."),
-    ]
-    fallback: Annotated[
-        bool,
-        Meta(description="True when `lang` differs from the requested language."),
-    ]
 
 
 class RegistrationInfo(Struct, kw_only=True):
@@ -155,11 +139,6 @@ class ApiError(Struct, kw_only=True):
 
 
 # --- from rows -------------------------------------------------------------------------
-
-
-def text(raw: Any, lang: str) -> TranslatedText:
-    shown = Translated.load(raw).show(lang)
-    return TranslatedText(text=shown.text, lang=shown.lang, fallback=shown.is_fallback)  # type: ignore[arg-type]
 
 
 def _page_url(event: dict[str, Any], lang: str, rest: str = "") -> str:

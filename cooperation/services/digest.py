@@ -9,8 +9,7 @@ and sends nothing new. Each mail carries a one-click List-Unsubscribe (RFC 8058)
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -145,20 +144,40 @@ def _guide_item(row: dict[str, Any], lang: str) -> dict[str, Any]:
     }
 
 
-def contents(
-    subscription: dict[str, Any],
-    profiles: Iterable[dict[str, Any]],
-    guide_versions: Iterable[dict[str, Any]],
-) -> dict[str, list[dict[str, Any]]]:
-    lang = subscription["language"]
-    chosen = [p for p in profiles if _wanted(subscription, p["field"], p["country"])]
+@dataclass
+class Items:
+    """What was published in the period, each item already shown in each language asked for
+    (5,000 subscribers share four languages: translate once per language, not per mail)."""
+
+    profiles: list[dict[str, Any]]
+    guide_versions: list[dict[str, Any]]
+    shown: dict[
+        str, tuple[list[tuple[dict[str, Any], dict[str, Any]]], list[tuple[str, dict[str, Any]]]]
+    ] = field(default_factory=dict)
+
+    def in_language(
+        self, lang: str
+    ) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], list[tuple[str, dict[str, Any]]]]:
+        if lang not in self.shown:
+            self.shown[lang] = (
+                [(p, _item(p, lang)) for p in self.profiles],
+                [(city_country(g["city"]), _guide_item(g, lang)) for g in self.guide_versions],
+            )
+        return self.shown[lang]
+
+
+def contents(subscription: dict[str, Any], items: Items) -> dict[str, list[dict[str, Any]]]:
+    """The digest of one subscriber: what is new in their fields and countries."""
+    profiles, guide_items = items.in_language(subscription["language"])
+    chosen = [
+        (p, shown) for p, shown in profiles if _wanted(subscription, p["field"], p["country"])
+    ]
+    countries = subscription["countries"] or []
     return {
-        "demands": [_item(p, lang) for p in chosen if p["kind"] == "demand"][:ITEMS_MAX],
-        "offers": [_item(p, lang) for p in chosen if p["kind"] == "offer"][:ITEMS_MAX],
+        "demands": [shown for p, shown in chosen if p["kind"] == "demand"][:ITEMS_MAX],
+        "offers": [shown for p, shown in chosen if p["kind"] == "offer"][:ITEMS_MAX],
         "guides": [
-            _guide_item(g, lang)
-            for g in guide_versions
-            if not subscription["countries"] or city_country(g["city"]) in subscription["countries"]
+            shown for country, shown in guide_items if not countries or country in countries
         ],
     }
 
@@ -182,6 +201,7 @@ async def send_digests(frequency: str, on: date) -> int:
     guide_versions = await guides.newest_versions(period.starts, period.ends)
     if not profiles and not guide_versions:
         return 0
+    items = Items(profiles, guide_versions)
     subscribers = (
         await Subscription.select()
         .output(load_json=True)
@@ -198,7 +218,7 @@ async def send_digests(frequency: str, on: date) -> int:
         batch = subscribers[start : start + BATCH]
         messages = []
         for subscription in batch:
-            found = contents(subscription, profiles, guide_versions)
+            found = contents(subscription, items)
             if not any(found.values()):
                 continue
             lang, token = subscription["language"], subscription["token"]

@@ -4,7 +4,7 @@ accepting. Contact details of either side are shown only when both have consente
 pages, in exports and in mail alike (`shared_contacts` is the one place that decides).
 
 The bureau sees every request and its outcome; a city's coordinator those about profiles
-placed in their city or sent by organizations of their city.
+placed in their city.
 """
 
 from __future__ import annotations
@@ -254,9 +254,7 @@ async def view(viewer: Viewer, request_id: int) -> RequestView:
     is_owner = viewer.acts_for(profile["organization"])
     is_requester = viewer.acts_for(request["organization"])
     everything, cities = await _scope(viewer)
-    requester_city = await city_of_organizations(frozenset({request["organization"]}))
-    in_city = profile["city"] in cities or bool(requester_city & cities)
-    if not (is_owner or is_requester or everything or in_city):
+    if not (is_owner or is_requester or everything or profile["city"] in cities):
         raise NotFoundException()
     shared = shared_contacts(request)
     sides = shared and (is_owner or is_requester or everything)

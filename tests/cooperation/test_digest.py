@@ -28,6 +28,12 @@ async def _subscriber(language: str, fields: list[str], countries: list[str]) ->
     return viewer
 
 
+async def _id(subscriber: Viewer) -> int:
+    """The subscription's id, which names its mail files (other tests leave theirs)."""
+    row = await Subscription.select(Subscription.id).where(Subscription.email == subscriber.email)
+    return row[0]["id"]
+
+
 async def _news() -> None:
     company = await make_poster()
     await make_profile(
@@ -87,7 +93,7 @@ async def test_a_rerun_of_the_same_period_sends_nothing_twice(run_jobs, mail_dir
 
     rows = await OutboxMessage.select().where(OutboxMessage.recipient == subscriber.email)
     assert len(rows) == 1 and rows[0]["status"] == "sent"
-    assert len(list(mail_dir.glob("cooperation-digest*.eml"))) == 1
+    assert len(list(mail_dir.glob(f"cooperation-digest_{await _id(subscriber)}_*.eml"))) == 1
 
 
 async def test_the_digest_mail_carries_a_one_click_unsubscribe(client, run_jobs, mail_dir) -> None:
@@ -96,7 +102,7 @@ async def test_the_digest_mail_carries_a_one_click_unsubscribe(client, run_jobs,
     await digest.send_digests("weekly", RUN_ON)
     await run_jobs()
 
-    [path] = mail_dir.glob("cooperation-digest*.eml")
+    [path] = mail_dir.glob(f"cooperation-digest_{await _id(subscriber)}_*.eml")
     message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     link = message["List-Unsubscribe"].strip("<>")
