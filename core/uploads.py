@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import secrets
+import zipfile
 from pathlib import Path
 
 from core.i18n import gettext
@@ -14,6 +16,12 @@ _IMAGE_SIGNATURES = {
     b"\xff\xd8\xff": "jpg",
 }
 MAX_LOGO_BYTES = 1024 * 1024
+# The part that makes an Office Open XML package a document, a workbook or a presentation.
+OOXML_MAIN_PARTS = {
+    "word/document.xml": "docx",
+    "xl/workbook.xml": "xlsx",
+    "ppt/presentation.xml": "pptx",
+}
 
 
 class UploadRefused(Exception):
@@ -28,6 +36,24 @@ def image_kind(content: bytes) -> str | None:
             return kind
     if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
         return "webp"
+    return None
+
+
+def office_package_kind(content: bytes) -> str | None:
+    """docx/xlsx/pptx when the zip is an Office package without macros; None otherwise.
+    Only the directory is read, nothing is decompressed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            names = set(package.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        return None  # macro-enabled: refused
+    for part, kind in OOXML_MAIN_PARTS.items():
+        if part in names:
+            return kind
     return None
 
 
