@@ -1,0 +1,24 @@
+"""What every roadshow page needs from a request: the roadshow event and its call (or a 404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.datastructures import CacheControlHeader
+
+from core.pages import found_or_404
+from events.roadshows.services import calls
+
+NO_STORE = CacheControlHeader(no_store=True)
+
+
+async def event_or_404(slug: str) -> dict[str, Any]:
+    return found_or_404(await calls.roadshow(slug))
+
+
+async def call_or_404(slug: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The roadshow event and its call; a 404 when either is missing."""
+    event = await event_or_404(slug)
+    call = found_or_404(await calls.call_of(event["id"]))
+    call.update(timezone=event["timezone"], slug=event["slug"], event_title=event["title"])
+    return event, call
