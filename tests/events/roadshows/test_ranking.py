@@ -103,7 +103,7 @@ async def test_decisions_are_mailed_once_per_applicant_in_their_language(
 
 
 async def test_a_sent_decision_is_final(client) -> None:
-    event, call, applicants = await _decided_world()
+    event, _call, applicants = await _decided_world()
     await sign_in(client, await make_user("admin", language="en"))
     base = f"/en/manage/events/{event['slug']}/roadshow"
     await post_form(
