@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from statistics import mean
 from typing import Any
 
 from core.access import Viewer, require
@@ -48,7 +47,7 @@ class Ranked:
 
     @property
     def score(self) -> float | None:
-        return round(mean(self.totals), 2) if self.totals else None
+        return round(sum(self.totals) / len(self.totals), 2) if self.totals else None
 
     @property
     def spread(self) -> float:
