@@ -1,8 +1,20 @@
 """Roadshow routes, one controller per audience: `pages` under /<lang>/, `api` under /api/v1/."""
 
 from events.roadshows.routes.applicant import ApplicantController
-from events.roadshows.routes.organizer import OrganizerController
+from events.roadshows.routes.organizer import (
+    OrganizerController,
+    OutcomesController,
+    PitchesController,
+)
+from events.roadshows.routes.public import PitchesApi, PublicController
 from events.roadshows.routes.reviewer import ReviewerController
 
-pages = [OrganizerController, ApplicantController, ReviewerController]
-api: list[type] = []
+pages = [
+    OrganizerController,
+    PitchesController,
+    OutcomesController,
+    ApplicantController,
+    ReviewerController,
+    PublicController,
+]
+api = [PitchesApi]

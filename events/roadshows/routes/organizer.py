@@ -10,6 +10,7 @@ from litestar.params import FromPath
 from litestar.response import File, Redirect, Response, Template
 
 from core.errors import ValidationFailed
+from core.i18n import gettext
 from core.pages import (
     attachment,
     client_address,
@@ -24,7 +25,15 @@ from core.pages import (
 from core.spreadsheets import download
 from core.vocabulary import field_labels
 from events.roadshows.routes.loading import NO_STORE, call_or_404, event_or_404
-from events.roadshows.services import calls, exports, ranking, review, submissions
+from events.roadshows.services import (
+    calls,
+    exports,
+    outcomes,
+    pitches,
+    ranking,
+    review,
+    submissions,
+)
 from events.roadshows.services.access import submission_for
 from events.roadshows.services.decks import deck_of
 from events.roadshows.tables import Review
@@ -224,3 +233,128 @@ class OrganizerController(Controller):
         kind = request.url.path.rsplit(".", 1)[-1]
         sheet = exports.ranking_sheet(call, await ranking.ranking(call))
         return attachment(download(kind, f"{event['slug']}-ranking", sheet))
+
+
+class PitchesController(Controller):
+    """The pitch schedule of a roadshow: accepted projects laid out in the agenda."""
+
+    path = "/manage/events/{slug:str}/roadshow/pitches"
+    guards = [role_required()]
+    cache_control = NO_STORE
+
+    @get("/")
+    async def show(self, slug: FromPath[str]) -> Template:
+        event, call = await call_or_404(slug)
+        return await self._page(event, call, {"minutes": "10", "gap": "2"})
+
+    @staticmethod
+    async def _page(
+        event: dict[str, Any],
+        call: dict[str, Any],
+        values: dict[str, Any],
+        error: ValidationFailed | None = None,
+    ) -> Template:
+        return form_page(
+            "events/roadshows/manage/pitches.html",
+            error=error,
+            values=values,
+            event=event,
+            call=call,
+            pitches=await pitches.scheduled(event["id"]),
+            accepted=await pitches.accepted_in_order(call),
+            labels=submissions.all_labels(),
+        )
+
+    @post("/")
+    async def lay_out(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
+        event, call = await call_or_404(slug)
+        data = await form_data(request)
+        try:
+            await pitches.schedule(viewer_of(request), event, call, data, client_address(request))
+        except ValidationFailed as error:
+            return await self._page(event, call, data, error)
+        return Redirect(_path(slug, "pitches?saved=1"), status_code=303)
+
+    @post("/{pitch_id:int}/presenter")
+    async def presenter(
+        self, request: Request, slug: FromPath[str], pitch_id: FromPath[int]
+    ) -> Template | Redirect:
+        event, call = await call_or_404(slug)
+        data = await form_data(request)
+        try:
+            await pitches.set_presenter(
+                viewer_of(request),
+                event,
+                pitch_id,
+                data.get("presenter", ""),
+                client_address(request),
+            )
+        except ValidationFailed as error:
+            return await self._page(event, call, data, error)
+        return Redirect(_path(slug, "pitches?saved=1"), status_code=303)
+
+
+class OutcomesController(Controller):
+    """What came of the pitches: recording outcomes, exchange rates, and the report."""
+
+    path = "/manage/events/{slug:str}/roadshow/outcomes"
+    guards = [role_required()]
+    cache_control = NO_STORE
+
+    @staticmethod
+    async def _page(
+        event: dict[str, Any],
+        call: dict[str, Any],
+        values: dict[str, Any],
+        error: ValidationFailed | None = None,
+    ) -> Template:
+        found = await outcomes.report(event)
+        return form_page(
+            "events/roadshows/manage/outcomes.html",
+            error=error,
+            values={**{f"rate_{k}": v for k, v in (call["rates"] or {}).items()}, **values},
+            event=event,
+            call=call,
+            report=found,
+            charts=[
+                outcomes.chart(found.by_country, "by-country", gettext("Amounts by country")),
+                outcomes.chart(found.by_field, "by-field", gettext("Amounts by field")),
+                outcomes.chart(found.by_kind, "by-kind", gettext("Amounts by kind of outcome")),
+            ],
+            kinds=outcomes.kind_labels(),
+            projects=await outcomes.accepted_submissions(event["id"]),
+            currencies=calls.CURRENCIES,
+            currency_pairs=[(code, code) for code in calls.CURRENCIES],
+        )
+
+    @get("/")
+    async def show(self, slug: FromPath[str]) -> Template:
+        event, call = await call_or_404(slug)
+        return await self._page(event, call, {"currency": "CNY"})
+
+    @post("/")
+    async def add(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
+        event, call = await call_or_404(slug)
+        data = await form_data(request)
+        try:
+            await outcomes.add(viewer_of(request), event, data, client=client_address(request))
+        except ValidationFailed as error:
+            return await self._page(event, call, data, error)
+        return Redirect(_path(slug, "outcomes?saved=1"), status_code=303)
+
+    @post("/rates")
+    async def rates(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
+        event, call = await call_or_404(slug)
+        data = await form_data(request)
+        try:
+            await outcomes.save_rates(viewer_of(request), event, data, client_address(request))
+        except ValidationFailed as error:
+            return await self._page(event, call, data, error)
+        return Redirect(_path(slug, "outcomes?saved=1"), status_code=303)
+
+    @get(["/report.xlsx", "/report.csv"])
+    async def export(self, request: Request, slug: FromPath[str]) -> Response[bytes]:
+        event, _call = await call_or_404(slug)
+        kind = request.url.path.rsplit(".", 1)[-1]
+        sheet = outcomes.sheet(await outcomes.report(event))
+        return attachment(download(kind, f"{event['slug']}-outcomes", sheet))
