@@ -1,15 +1,15 @@
-"""Roadshows: a call for projects on a roadshow event, blind review, pitch slots, investor
-matchmaking and what came of each pitch. Builds on the event core (`events.tables`) only.
+"""Roadshows: a call for projects on a roadshow event, blind review, pitch slots and what
+came of each pitch. Builds on the event core (`events.tables`) only.
 
 Modules:
-- `tables` — the call, submissions, reviews, conflicts, pitches, meetings, outcomes.
-- `services/` — the rules: `calls`, `submissions`, `decks`, `review` (assignment and
-  scores), `ranking` (weighted means and decisions with their mails), `pitches`,
-  `matchmaking` (requests, availability), `scheduler` (meetings into slots × tables),
-  `outcomes` (the report and its charts), `access` (who may see what).
-- `routes/` — Litestar controllers per audience: organizer, applicant, reviewer,
-  investor, public (and the JSON API).
-- `jobs.py` — background work; `demo.py` — the demo roadshow's call and everything after it.
+- `tables` — the call, submissions, reviews, conflicts, pitches, outcomes.
+- `services/` — the rules: `calls`, `submissions`, `decks`, `review` (assignment, conflicts,
+  scores, the blind view), `ranking` (weighted means, decisions and their mails),
+  `pitches`, `outcomes` (the report and its charts), `exports`, `access` (who may see
+  what), `moments` (form times in the event's zone), and `scheduler` (1:1 meetings into
+  slots × tables without double booking).
+- `routes/` — Litestar controllers per audience: organizer, applicant, reviewer, public
+  (with the JSON API).
 """
 
 from events.roadshows import routes

@@ -1,6 +1,5 @@
 """Tables of roadshows: the call for projects on a roadshow event, submissions and their
-reviews, declared conflicts of interest, pitch slots, matchmaking (interest, meeting
-requests, availability) and what came of each pitch."""
+reviews, declared conflicts of interest, pitch slots and what came of each pitch."""
 
 from __future__ import annotations
 
@@ -120,56 +119,6 @@ class Pitch(Table, tablename="roadshow_pitch"):
     session = ForeignKey(AgendaSession, null=True, on_delete=OnDelete.set_null)
     position = Integer(default=0)
     presenter = Varchar(length=200, default="")
-
-
-class MeetingStatus(StrEnum):
-    requested = "requested"
-    accepted = "accepted"
-    declined = "declined"
-    cancelled = "cancelled"
-
-
-class Meeting(Table, tablename="roadshow_meeting"):
-    """A 1:1 meeting an investor asked a team for; placed in a slot at a table once accepted."""
-
-    event = ForeignKey(Event, index=True)
-    submission = ForeignKey(Submission, index=True)
-    requester = ForeignKey(User, index=True)
-    pair = Varchar(length=40, unique=True)  # "<submission>:<requester>": one request each
-    message = Text(default="")
-    priority = Integer(default=2)  # 1 high, 2 normal, 3 low
-    status = Varchar(length=10, choices=MeetingStatus, default="requested", index=True)
-    starts_at = Timestamptz(null=True, default=None)
-    table_number = Integer(null=True, default=None)
-    no_show = Varchar(length=12, default="")  # "", "requester", "team" or "both"
-    created_at = Timestamptz(default=TimestamptzNow())
-    answered_at = Timestamptz(null=True, default=None)
-
-
-class Interest(Table, tablename="roadshow_interest"):
-    """An investor's bookmark on a pitch."""
-
-    submission = ForeignKey(Submission, index=True)
-    user = ForeignKey(User, index=True)
-    pair = Varchar(length=40, unique=True)
-
-
-class MeetingGrid(Table, tablename="roadshow_meeting_grid"):
-    """How one matchmaking session of the agenda is cut into meeting slots and tables."""
-
-    event = ForeignKey(Event, index=True)
-    session = ForeignKey(AgendaSession, unique=True)
-    slot_minutes = Integer(default=20)
-    tables = Integer(default=10)
-
-
-class Availability(Table, tablename="roadshow_availability"):
-    """The meeting slots one party (an investor, or a submission's team) cannot attend."""
-
-    event = ForeignKey(Event, index=True)
-    party = Varchar(length=40)  # "user:<id>" or "submission:<id>"
-    key = Varchar(length=60, unique=True)  # "<event>:<party>"
-    unavailable = JSON()  # ISO UTC starts of the slots they cannot attend
 
 
 class OutcomeKind(StrEnum):

@@ -122,15 +122,8 @@ class ApplicantController(Controller):
                 "editable": calls.is_open(call) and row["status"] != "withdrawn",
                 "organization": await submissions.organization_row(row["organization"]),
                 "labels": submissions.all_labels(),
-                **await self.team_extras(request, row, call),
             },
         )
-
-    async def team_extras(
-        self, request: Request, row: dict[str, Any], call: dict[str, Any]
-    ) -> dict[str, Any]:
-        """More for an accepted team's page (meetings, outcomes): none until accepted."""
-        return {}
 
     @get("/submissions/{submission_id:int}/edit")
     async def edit(self, request: Request, submission_id: FromPath[int]) -> Template:

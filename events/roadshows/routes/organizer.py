@@ -127,7 +127,7 @@ class OrganizerController(Controller):
     ) -> Template:
         event, call = await call_or_404(slug)
         row = await _submission_of(request, call, submission_id)
-        return self._submission_page(event, call, row, {})
+        return await self._submission_page(event, call, row, {})
 
     async def _submission_page(
         self,

@@ -18,7 +18,14 @@ from core.audit import record
 from core.content import Translated
 from core.db import write_transaction
 from core.errors import ValidationFailed
-from core.i18n import country_name, current_language, gettext, lazy_gettext
+from core.i18n import (
+    country_name,
+    current_language,
+    format_number,
+    gettext,
+    lazy_gettext,
+    ngettext,
+)
 from core.spreadsheets import Sheet
 from core.vocabulary import field_labels, labels
 from events.roadshows.services.calls import CURRENCIES, call_of
@@ -234,11 +241,12 @@ async def report(event: dict[str, Any]) -> Report:
 def chart(tallies: list[Tally], chart_id: str, title: str) -> Markup:
     """Amounts in CNY per group, with a sentence saying which group leads."""
     if tallies:
-        desc = gettext(
-            "%(leader)s leads with %(amount)s CNY in %(count)s outcomes.",
+        desc = ngettext(
+            "%(leader)s leads with %(amount)s CNY in %(num)d outcome.",
+            "%(leader)s leads with %(amount)s CNY in %(num)d outcomes.",
+            tallies[0].count,
             leader=tallies[0].label,
-            amount=f"{tallies[0].cny:,.0f}",
-            count=tallies[0].count,
+            amount=format_number(tallies[0].cny),
         )
     else:
         desc = gettext("No outcomes have been recorded yet.")

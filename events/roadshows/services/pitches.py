@@ -12,7 +12,7 @@ from core.audit import record
 from core.content import Translated
 from core.db import write_transaction
 from core.errors import ValidationFailed
-from core.i18n import format_datetime, gettext
+from core.i18n import current_language, format_datetime, gettext
 from events.roadshows.services.moments import read_int, read_moment
 from events.roadshows.services.ranking import ranking
 from events.roadshows.tables import Decision, Pitch, Submission, SubmissionStatus
@@ -87,7 +87,7 @@ async def schedule(
                     "room": gettext(
                         "Room “%(room)s” is taken then by “%(session)s” (%(moment)s).",
                         room=room,
-                        session=Translated.load(first["title"]).show("en").text,
+                        session=Translated.load(first["title"]).show(current_language()).text,
                         moment=format_datetime(first["starts_at"], event["timezone"]),
                     )
                 }

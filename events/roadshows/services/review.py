@@ -267,6 +267,7 @@ async def assignments_of(viewer: Viewer) -> list[dict[str, Any]]:
     rows = (
         await Review.select(
             Review.id,
+            Review.submission,
             Review.done,
             Review.updated_at,
             Review.submission.code.as_alias("code"),
@@ -280,7 +281,10 @@ async def assignments_of(viewer: Viewer) -> list[dict[str, Any]]:
         .where(Review.reviewer == viewer.id)
         .order_by(Review.id)
     )
-    return [row for row in rows if row["status"] == SubmissionStatus.submitted.value]
+    live = [row for row in rows if row["status"] == SubmissionStatus.submitted.value]
+    for row in live:  # in a blind call the title loses its names here too
+        row["title"] = (await view_for_reviewer(row))["submission"]["title"]
+    return live
 
 
 def names_in(submission: dict[str, Any], organization: dict[str, Any] | None) -> list[str]:

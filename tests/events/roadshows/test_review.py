@@ -138,7 +138,7 @@ async def _blind_world(blind: bool):
     submission = await make_submission(
         call,
         organization["id"],
-        title=Translated.of("en", en="Salt-tolerant wheat").dump(),
+        title=Translated.of("en", en="Salt-tolerant wheat by Aigerim Sultanova").dump(),
         summary=Translated.of(
             "ru", ru="Разработано в Казахский национальный аграрный университет; Болат Ахметов."
         ).dump(),
@@ -186,6 +186,8 @@ async def test_a_blind_reviewer_never_sees_a_name_in_page_deck_or_spreadsheet(cl
         assert page.status_code == 200
         assert _leaks(page.text) == [], lang
         listing = await client.get(f"/{lang}/account/reviews/")
+        assert listing.status_code == 200
+        assert "P-T" in listing.text and "Salt-tolerant wheat" in listing.text
         assert _leaks(listing.text) == [], lang
     assert "▇▇▇" in page.text
     deck = await client.get(f"/en/account/reviews/{review_id}/deck")
