@@ -16,14 +16,13 @@ from core.pages import (
     form_data,
     form_lists,
     form_page,
-    found_or_404,
     lang_path,
     signed_in,
     uploaded_file,
     viewer_of,
 )
 from core.vocabulary import field_labels
-from events.roadshows.routes.loading import NO_STORE, call_or_404
+from events.roadshows.routes.loading import NO_STORE, call_or_404, deck_file
 from events.roadshows.services import calls, decks, submissions
 from events.roadshows.services.access import submission_for
 from events.roadshows.services.calls import CURRENCIES
@@ -156,5 +155,4 @@ class ApplicantController(Controller):
     @get("/submissions/{submission_id:int}/deck")
     async def deck(self, request: Request, submission_id: FromPath[int]) -> File:
         row, _call = await self._mine(request, submission_id)
-        found = found_or_404(decks.deck_of(row))
-        return File(found.path, filename=found.filename, media_type=found.content_type)
+        return deck_file(row)

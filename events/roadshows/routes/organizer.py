@@ -24,7 +24,7 @@ from core.pages import (
 )
 from core.spreadsheets import download
 from core.vocabulary import field_labels
-from events.roadshows.routes.loading import NO_STORE, call_or_404, event_or_404
+from events.roadshows.routes.loading import NO_STORE, call_or_404, deck_file, event_or_404
 from events.roadshows.services import (
     calls,
     exports,
@@ -35,7 +35,6 @@ from events.roadshows.services import (
     submissions,
 )
 from events.roadshows.services.access import submission_for
-from events.roadshows.services.decks import deck_of
 from events.roadshows.tables import Review
 
 CALL_FORM = "events/roadshows/manage/call_form.html"
@@ -205,8 +204,7 @@ class OrganizerController(Controller):
     ) -> File:
         _event, call = await call_or_404(slug)
         row = await _submission_of(request, call, submission_id)
-        found = found_or_404(deck_of(row))
-        return File(found.path, filename=found.filename, media_type=found.content_type)
+        return deck_file(row)
 
     @get("/decisions/send")
     async def send_confirm(self, slug: FromPath[str]) -> Template:

@@ -24,8 +24,8 @@ from core.pages import (
 )
 from core.spreadsheets import download
 from core.tables import Organization, Role
-from events.roadshows.routes.loading import NO_STORE
-from events.roadshows.services import calls, decks, exports, review, submissions
+from events.roadshows.routes.loading import NO_STORE, deck_file
+from events.roadshows.services import calls, exports, review, submissions
 from events.roadshows.services.access import review_for
 from events.roadshows.tables import Review, RoadshowCall, Submission
 
@@ -140,8 +140,7 @@ class ReviewerController(Controller):
             .where(Submission.id == row["submission"])
             .first()
         )
-        found = found_or_404(decks.deck_of(submission or {"deck_file": ""}))
-        return File(found.path, filename=found.filename, media_type=found.content_type)
+        return deck_file(submission or {"deck_file": ""})
 
     @get(["/export.xlsx", "/export.csv"])
     async def export(self, request: Request) -> Response[bytes]:

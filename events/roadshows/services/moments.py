@@ -1,8 +1,10 @@
-"""Moments in forms: `datetime-local` inputs read in the event's zone and stored in UTC."""
+"""Reading form values: `datetime-local` inputs in the event's zone (stored in UTC), whole
+numbers in a range, and money amounts."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from core.i18n import gettext
@@ -42,3 +44,19 @@ def read_int(data: dict[str, str], name: str, low: int, high: int, errors: dict[
         errors[name] = gettext("Enter a whole number from %(low)d to %(high)d.", low=low, high=high)
         return low
     return value
+
+
+def read_amount(raw: str, errors: dict[str, str], *, required: bool) -> Decimal | None:
+    """An amount of money such as "1 500 000" or "1500000,50"; None when left empty."""
+    if not raw.strip():
+        if required:
+            errors["amount"] = gettext("Enter the amount of investment sought.")
+        return None
+    try:
+        value = Decimal(raw.replace(" ", "").replace(",", "."))
+    except InvalidOperation:
+        value = Decimal(-1)
+    if not value.is_finite() or value <= 0 or value >= Decimal("1e14"):
+        errors["amount"] = gettext("Enter an amount above zero, such as 1500000.")
+        return None
+    return value.quantize(Decimal("0.01"))

@@ -29,6 +29,7 @@ from core.i18n import (
 from core.spreadsheets import Sheet
 from core.vocabulary import field_labels, labels
 from events.roadshows.services.calls import CURRENCIES, call_of
+from events.roadshows.services.moments import read_amount
 from events.roadshows.tables import Decision, Outcome, OutcomeKind, RoadshowCall, Submission
 
 KINDS = {
@@ -52,19 +53,6 @@ async def accepted_submissions(event_id: int) -> list[dict[str, Any]]:
         .order_by(Submission.id)
         .output(load_json=True)
     )
-
-
-def _amount(raw: str, errors: dict[str, str]) -> Decimal | None:
-    if not raw.strip():
-        return None
-    try:
-        value = Decimal(raw.replace(" ", "").replace(",", "."))
-    except InvalidOperation:
-        value = Decimal(-1)
-    if not value.is_finite() or value < 0 or value >= Decimal("1e14"):
-        errors["amount"] = gettext("Enter an amount above zero, such as 1500000.")
-        return None
-    return value.quantize(Decimal("0.01"))
 
 
 def clean(data: dict[str, str], allowed: set[int]) -> dict[str, Any]:
@@ -97,7 +85,7 @@ def clean(data: dict[str, str], allowed: set[int]) -> dict[str, Any]:
         "counterparty": counterparty,
         "country": country,
         "signed_on": signed_on,
-        "amount": _amount(data.get("amount", ""), errors),
+        "amount": read_amount(data.get("amount", ""), errors, required=False),
         "currency": currency,
     }
     if errors:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from core.access import Viewer, require
@@ -22,7 +21,7 @@ from core.uploads import UploadRefused
 from core.vocabulary import FIELDS, labels
 from events.roadshows.services import decks
 from events.roadshows.services.calls import CURRENCIES, has_closed, is_open
-from events.roadshows.services.moments import read_int
+from events.roadshows.services.moments import read_amount, read_int
 from events.roadshows.tables import RoadshowCall, Submission, SubmissionStatus
 from events.tables import Event
 
@@ -195,20 +194,6 @@ def _split_member(line: str) -> tuple[str, str]:
     return parts[0].strip(), parts[1].strip() if len(parts) > 1 else ""
 
 
-def _amount(raw: str, errors: dict[str, str]) -> Decimal | None:
-    if not raw.strip():
-        errors["amount"] = gettext("Enter the amount of investment sought.")
-        return None
-    try:
-        value = Decimal(raw.replace(" ", "").replace(",", "."))
-    except InvalidOperation:
-        value = Decimal(-1)
-    if not value.is_finite() or value <= 0 or value >= Decimal("1e14"):
-        errors["amount"] = gettext("Enter an amount above zero, such as 1500000.")
-        return None
-    return value.quantize(Decimal("0.01"))
-
-
 def clean(
     data: dict[str, str],
     sought: list[str],
@@ -237,7 +222,11 @@ def clean(
     chosen = [key for key in SOUGHT if key in sought]
     if not chosen:
         errors["sought"] = gettext("Say what you are looking for.")
-    amount = _amount(data.get("amount", ""), errors) if "investment" in chosen else None
+    amount = (
+        read_amount(data.get("amount", ""), errors, required=True)
+        if "investment" in chosen
+        else None
+    )
     currency = data.get("currency", "CNY")
     if currency not in CURRENCIES:
         errors["currency"] = gettext("Choose one of the options.")
