@@ -6,10 +6,13 @@ Modules:
 - `services/` — the rules: `calls`, `submissions`, `decks`, `review` (assignment, conflicts,
   scores, the blind view), `ranking` (weighted means, decisions and their mails),
   `pitches`, `outcomes` (the report and its charts), `exports`, `access` (who may see
-  what), `moments` (form times in the event's zone), and `scheduler` (1:1 meetings into
-  slots × tables without double booking).
+  what), `moments` (form times in the event's zone), `scheduler` (1:1 meetings into
+  slots × tables without double booking), `matchmaking` (investors browse accepted pitches,
+  mark interest and ask for meetings; teams answer) and `meetings` (the investor flag on a
+  registration, running the scheduler over the event's matchmaking sessions, the grid,
+  moves, no-shows, each person's schedule and its .ics).
 - `routes/` — Litestar controllers per audience: organizer, applicant, reviewer, public
-  (with the JSON API).
+  (with the JSON API), and `meetings` (investors, teams and the organizer's grid).
 """
 
 from events.roadshows import routes

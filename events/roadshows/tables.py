@@ -1,5 +1,6 @@
 """Tables of roadshows: the call for projects on a roadshow event, submissions and their
-reviews, declared conflicts of interest, pitch slots and what came of each pitch."""
+reviews, declared conflicts of interest, pitch slots, what came of each pitch, and the
+1:1 meetings of matchmaking (investor flags, interest, requests, unavailable slots)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from core.tables import Organization, OutboxMessage, User
-from events.tables import AgendaSession, Event
+from events.tables import AgendaSession, Event, Registration
 
 
 class RoadshowCall(Table, tablename="roadshow_call"):
@@ -36,6 +37,7 @@ class RoadshowCall(Table, tablename="roadshow_call"):
     reviews_per_submission = Integer(default=3)
     blind = Boolean(default=True)
     pitch_slots = Integer(default=8)
+    meeting_tables = Integer(default=10)  # tables for 1:1 meetings in each meeting slot
     rates = JSON()  # {"KZT": 0.014, ...}: CNY for one unit of each currency, for totals
     decisions_sent_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
@@ -143,3 +145,52 @@ class Outcome(Table, tablename="roadshow_outcome"):
     currency = Varchar(length=3, default="CNY")
     recorded_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Attendee(Table, tablename="roadshow_attendee"):
+    """A registration of the roadshow flagged for matchmaking: an investor or a company
+    that may browse the accepted pitches and ask their teams for 1:1 meetings."""
+
+    event = ForeignKey(Event, index=True)
+    registration = ForeignKey(Registration, unique=True, index=True)
+    investor = Boolean(default=True)
+
+
+class Interest(Table, tablename="roadshow_interest"):
+    """A registrant's mark on an accepted pitch they want to follow."""
+
+    submission = ForeignKey(Submission, index=True)
+    user = ForeignKey(User, index=True)
+    key = Varchar(length=40, unique=True)  # "<submission>:<user>"
+
+
+class MeetingStatus(StrEnum):
+    requested = "requested"
+    accepted = "accepted"
+    declined = "declined"
+
+
+class Meeting(Table, tablename="roadshow_meeting"):
+    """A 1:1 meeting an investor asked a pitching team for; once accepted, the scheduler
+    (or an organizer) gives it a meeting slot (an agenda session) and a table."""
+
+    event = ForeignKey(Event, index=True)
+    submission = ForeignKey(Submission, index=True)
+    requester = ForeignKey(User, index=True)
+    key = Varchar(length=40, unique=True)  # "<submission>:<requester>": one request each
+    message = Text(default="")
+    status = Varchar(length=10, choices=MeetingStatus, default="requested", index=True)
+    slot = ForeignKey(AgendaSession, null=True, on_delete=OnDelete.set_null)
+    table_number = Integer(null=True, default=None)
+    no_show = Boolean(default=False)
+    answered_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Unavailable(Table, tablename="roadshow_unavailable"):
+    """A meeting slot one party (an investor "user:<id>" or a team "submission:<id>")
+    cannot attend."""
+
+    slot = ForeignKey(AgendaSession, index=True)
+    party = Varchar(length=40, index=True)
+    key = Varchar(length=60, unique=True)  # "<slot>:<party>"

@@ -1,6 +1,11 @@
 """Roadshow routes, one controller per audience: `pages` under /<lang>/, `api` under /api/v1/."""
 
 from events.roadshows.routes.applicant import ApplicantController
+from events.roadshows.routes.meetings import (
+    MatchmakingController,
+    MeetingsController,
+    TeamMeetingsController,
+)
 from events.roadshows.routes.organizer import (
     OrganizerController,
     OutcomesController,
@@ -16,5 +21,8 @@ pages = [
     ApplicantController,
     ReviewerController,
     PublicController,
+    MeetingsController,
+    MatchmakingController,
+    TeamMeetingsController,
 ]
 api = [PitchesApi]

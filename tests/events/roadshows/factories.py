@@ -12,7 +12,8 @@ from core.access import Viewer
 from core.content import Translated
 from core.tables import Membership, User
 from events.roadshows.services import calls
-from events.roadshows.tables import Review, RoadshowCall, Submission
+from events.roadshows.tables import Attendee, Review, RoadshowCall, Submission
+from events.tables import AgendaSession, Registration
 from tests.events.factories import make_event
 
 _numbers = itertools.count(1)
@@ -119,3 +120,47 @@ async def make_review(submission: dict[str, Any], reviewer_id: int, **scores: in
     )
     await row.save()
     return int(row.id)
+
+
+async def make_investor(
+    event: dict[str, Any], email: str, *, investor: bool = True, language: str = "en"
+) -> dict[str, Any]:
+    """A signed-up person with a confirmed registration of the event, flagged as an
+    investor unless told otherwise."""
+    from tests.factories import make_user
+
+    user = await make_user(email=email, language=language, name=email.split("@")[0].title())
+    registration = Registration(
+        event=event["id"],
+        code=f"R-{next(_numbers)}",
+        status="confirmed",
+        user=user["id"],
+        name=email.split("@")[0].title(),
+        email=email,
+        language=language,
+        answers={},
+        active_key=f"{event['id']}:{email}",
+    )
+    await registration.save()
+    if investor:
+        await Attendee(event=event["id"], registration=registration.id, investor=True).save()
+    return {**user, "registration": registration.id}
+
+
+async def make_meeting_slots(event: dict[str, Any], count: int) -> list[dict[str, Any]]:
+    """`count` half-hour matchmaking sessions on 15 September 2026 from 14:00 Beijing time."""
+    start = datetime(2026, 9, 15, 6, 0, tzinfo=UTC)
+    for n in range(count):
+        await AgendaSession(
+            event=event["id"],
+            kind="matchmaking",
+            title=Translated.of("en", en=f"Meetings {n + 1}").dump(),
+            description=Translated.of("en", en="").dump(),
+            starts_at=start + timedelta(minutes=30 * n),
+            ends_at=start + timedelta(minutes=30 * n + 25),
+        ).save()
+    return (
+        await AgendaSession.select()
+        .where((AgendaSession.event == event["id"]) & (AgendaSession.kind == "matchmaking"))
+        .order_by(AgendaSession.starts_at)
+    )
