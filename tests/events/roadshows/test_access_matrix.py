@@ -30,6 +30,7 @@ from tests.events.roadshows.factories import (
     make_roadshow,
     make_submission,
 )
+from tests.events.roadshows.test_matchmaking_access import MEETING_ENDPOINTS
 from tests.factories import PASSWORD, make_organization, sign_in
 
 ROLES = (
@@ -235,7 +236,7 @@ def _shape(path: str) -> str:
 
 
 def test_every_guarded_roadshow_endpoint_is_in_the_matrix(app) -> None:
-    listed = {(e.method, _shape(e.path.removeprefix("/en"))) for e in ENDPOINTS}
+    listed = {(e.method, _shape(e.path.removeprefix("/en"))) for e in ENDPOINTS + MEETING_ENDPOINTS}
     missing = []
     for route in app.routes:
         if not route.path.startswith("/{lang:str}/"):
