@@ -17,6 +17,7 @@ from core.auth import load_viewer
 from core.settings import get_settings
 from core.tables import Organization, User
 from core.translated_forms import row_form_values
+from events.roadshows.demo import load_roadshow_demo
 from events.services import agenda, delegation_demo, registrations
 from events.services import events as event_rules
 from events.services.registrations import Person
@@ -113,6 +114,7 @@ async def load_events_demo() -> None:
             if not await Event.exists().where(Event.slug == slug):
                 await load(admin, organizations)
         await delegation_demo.load_demo_delegations()
+        await load_roadshow_demo()
     print("Demo events: the annual conference in Urumqi, a roadshow in Almaty, a forum in")
     print("  Tashkent and a past forum in Dushanbe (back office: /en/manage/events/).")
 
