@@ -340,7 +340,7 @@ async def load_roadshow_demo() -> None:
             en="A call for technology-transfer projects from universities, institutes and companies.",  # noqa: E501
         ).dump(),
         opens_at=event["starts_at"] - timedelta(days=40),
-        closes_at=event["starts_at"] - timedelta(days=14),
+        closes_at=event["starts_at"] - timedelta(days=2),
         fields=["agriculture", "medicine", "energy"],
         criteria=[
             {"key": key, "label": _four(label), "weight": weight} for key, label, weight in CRITERIA
