@@ -138,7 +138,9 @@ async def test_the_team_answers_and_the_scheduler_never_double_books(client) -> 
     await sign_in(client, await make_user("admin"))
     page = await post_form(client, f"{world['manage']}schedule", {"tables": "2"})
 
-    assert "Meetings placed now: 3; left without a place: 0." in page.text, page.text[page.text.find("<main"):][:1500]
+    assert "Meetings placed now: 3; left without a place: 0." in page.text, page.text[
+        page.text.find("<main") :
+    ][:1500]
     rows = await Meeting.select()
     assert all(row["status"] == "accepted" and row["slot"] for row in rows)
     for slot in slots:
