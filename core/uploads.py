@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import secrets
+import zipfile
 from pathlib import Path
 
 from core.datafiles import private_dir, write_private
@@ -17,6 +19,13 @@ _IMAGE_SIGNATURES = {
 MAX_LOGO_BYTES = 1024 * 1024
 # What a request may carry unless its route allows more (larger bodies are refused unread).
 MAX_FORM_BYTES = 10 * 1024 * 1024
+
+# The part that makes an Office Open XML package a document, a workbook or a presentation.
+OOXML_MAIN_PARTS = {
+    "word/document.xml": "docx",
+    "xl/workbook.xml": "xlsx",
+    "ppt/presentation.xml": "pptx",
+}
 
 
 class UploadRefused(Exception):
@@ -50,6 +59,24 @@ def limit_attributes(max_each: int, max_total: int) -> dict[str, str]:
             size=format_size(max_total),
         ),
     }
+
+
+def office_package_kind(content: bytes) -> str | None:
+    """docx/xlsx/pptx when the zip is an Office package without macros; None otherwise.
+    Only the directory is read, nothing is decompressed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            names = set(package.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        return None  # macro-enabled: refused
+    for part, kind in OOXML_MAIN_PARTS.items():
+        if part in names:
+            return kind
+    return None
 
 
 def folder(name: str) -> Path:

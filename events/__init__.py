@@ -12,7 +12,8 @@ The event core, importing only `core`:
 
 Features, each a subpackage with the same rooms that imports the event core and never a
 sibling, loaded by name from `features` below (the core never imports them):
-`invitations` (invite → answer → register) and `delegations` (the foreign-affairs office).
+`invitations` (invite → answer → register), `delegations` (the foreign-affairs office) and
+`roadshows` (call for projects, review, pitches, matchmaking, outcomes).
 """
 
 from core.domains import Domain, MenuEntry
@@ -32,5 +33,5 @@ domain = Domain(
     home_sections=home.SECTIONS,
     dashboard_panels=(dashboard.panels,),
     menu=(MenuEntry(label=N_("Events"), path="events/", order=10),),
-    features=("events.invitations", "events.delegations"),
+    features=("events.invitations", "events.delegations", "events.roadshows"),
 )

@@ -1,6 +1,6 @@
 """The bureau's portfolio, /<lang>/manage/projects/: every project at a glance with charts,
 and its indicators as a spreadsheet. Organizers only; the figures come from
-projects.services.portfolio, the drawings from projects.services.charts."""
+projects.services.portfolio, the drawings from core.charts."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from litestar import Request, get
 from litestar.params import QueryParameter
 from litestar.response import Response, Template
 
+from core import charts
 from core.pages import client_address, role_required, viewer_of
 from core.paging import parse_page
-from projects.services import charts, export, portfolio, vocabulary
+from projects.services import export, portfolio, vocabulary
 
 ADMINS = [role_required()]
 Query = Annotated[str | None, QueryParameter()]

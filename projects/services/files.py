@@ -9,10 +9,8 @@ calling `discard` if that transaction fails, so a refused or failed save leaves 
 
 from __future__ import annotations
 
-import io
 import secrets
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
@@ -22,7 +20,7 @@ from core.audit import record
 from core.datafiles import write_private
 from core.errors import ValidationFailed
 from core.i18n import gettext
-from core.uploads import UploadRefused, folder, image_kind, stored_path
+from core.uploads import UploadRefused, folder, image_kind, office_package_kind, stored_path
 from projects.services.forms import Upload
 from projects.services.projects import ProjectScope
 from projects.tables import Attachment
@@ -54,12 +52,6 @@ CONTENT_TYPES = {
 IMAGE_EXTENSIONS = frozenset({"png", "jpg", "webp"})
 # Other spellings of an extension that name the same kind of file.
 SAME_KIND = {"jpeg": "jpg", "jpe": "jpg"}
-# The part that makes an Office Open XML package a document, a workbook or a presentation.
-OOXML_MAIN_PARTS = {
-    "word/document.xml": "docx",
-    "xl/workbook.xml": "xlsx",
-    "ppt/presentation.xml": "pptx",
-}
 ACCEPT = ".pdf,.png,.jpg,.jpeg,.webp,.docx,.xlsx,.pptx,.doc,.xls,.ppt"
 
 
@@ -85,24 +77,6 @@ def _extension_of(name: str) -> str:
     return SAME_KIND.get(suffix, suffix)
 
 
-def _ooxml_kind(content: bytes) -> str | None:
-    """docx/xlsx/pptx when the zip is an Office package without macros; None otherwise.
-    Only the directory is read, nothing is decompressed."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as package:
-            names = set(package.namelist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return None
-    if "[Content_Types].xml" not in names:
-        return None
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        return None  # macro-enabled: refused
-    for part, kind in OOXML_MAIN_PARTS.items():
-        if part in names:
-            return kind
-    return None
-
-
 def sniff(content: bytes, name: str = "") -> str | None:
     """The extension of an allowed kind of file, judged by its bytes; None when refused."""
     if content.startswith(b"%PDF-"):
@@ -110,7 +84,7 @@ def sniff(content: bytes, name: str = "") -> str | None:
     if kind := image_kind(content):
         return kind
     if content.startswith(ZIP_SIGNATURE):
-        return _ooxml_kind(content)
+        return office_package_kind(content)
     if content.startswith(OLE_SIGNATURE):
         # A legacy Office file says what it is only deep inside; its name decides among the
         # three kinds we accept (anything else in an OLE container is refused).

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from xml.etree import ElementTree
 
+from core import charts
 from core.i18n import language
-from projects.services import charts
 from projects.services.portfolio import Point
 
 SVG = "{http://www.w3.org/2000/svg}"
