@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PageFactory, Shot, start_server
+from tests.support.live_server import PageFactory, Shot, start_server
 
 DEMO_PASSWORD = "hongshan-demo"
 DEMO_START_S = 120

@@ -11,8 +11,8 @@ import pytest
 
 from core import db, i18n
 from core.errors import ValidationFailed
+from events.delegations.services import members
 from events.delegations.tables import Delegate
-from events.services import delegations
 from tests.events.delegation_factories import city, conference, delegation_with, member
 
 HEAD_TAKEN = "Someone else named another head of this delegation at the same moment."
@@ -53,7 +53,7 @@ async def test_naming_a_new_head_passes_the_role_on() -> None:
     )
     second = await Delegate.select().where(Delegate.name_native == "Б").first()
 
-    await delegations.save_member(
+    await members.save_member(
         almaty["viewer"], delegation, member(event, is_head="yes", name_native="Б"), second
     )
 
@@ -67,7 +67,7 @@ async def test_two_saves_naming_heads_at_once_leave_one_head() -> None:
 
     outcomes = await asyncio.gather(
         *(
-            delegations.save_member(
+            members.save_member(
                 almaty["viewer"], delegation, member(event, is_head="yes", name_native=name)
             )
             for name in ("Б", "В")
@@ -107,7 +107,7 @@ async def test_a_head_named_meanwhile_in_another_transaction_gets_a_clear_messag
             first["event"],
         )
         saving = asyncio.create_task(
-            delegations.save_member(
+            members.save_member(
                 almaty["viewer"], delegation, member(event, is_head="yes", name_native="Б")
             )
         )

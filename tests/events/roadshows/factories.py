@@ -127,7 +127,7 @@ async def make_investor(
 ) -> dict[str, Any]:
     """A signed-up person with a confirmed registration of the event, flagged as an
     investor unless told otherwise."""
-    from tests.factories import make_user
+    from tests.support.factories import make_user
 
     user = await make_user(email=email, language=language, name=email.split("@")[0].title())
     registration = Registration(

@@ -30,8 +30,8 @@ from tests.events.roadshows.factories import (
     make_roadshow,
     make_submission,
 )
-from tests.events.roadshows.test_matchmaking_access import MEETING_ENDPOINTS
-from tests.factories import PASSWORD, make_organization, sign_in
+from tests.events.roadshows.meeting_routes import MEETING_ENDPOINTS
+from tests.support.factories import PASSWORD, make_organization, sign_in
 
 ROLES = (
     "anonymous",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from events.roadshows.tables import Meeting, Outcome, Review, RoadshowCall, Submission
-from tests.factories import sign_in
+from tests.support.factories import sign_in
 
 
 async def test_the_demo_fills_the_almaty_roadshow_once(client) -> None:

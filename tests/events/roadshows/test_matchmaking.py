@@ -18,7 +18,7 @@ from tests.events.roadshows.factories import (
     make_roadshow,
     make_submission,
 )
-from tests.factories import make_organization, make_user, post_form, sign_in
+from tests.support.factories import make_organization, make_user, post_form, sign_in
 
 
 async def _world() -> dict[str, Any]:

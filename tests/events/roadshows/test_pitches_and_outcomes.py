@@ -7,7 +7,7 @@ from core.content import Translated
 from events.roadshows.tables import Pitch
 from events.tables import AgendaSession
 from tests.events.roadshows.factories import make_review, make_roadshow, make_submission
-from tests.factories import make_organization, make_user, post_form, sign_in
+from tests.support.factories import make_organization, make_user, post_form, sign_in
 
 
 async def _accepted_world():

@@ -14,7 +14,7 @@ from tests.events.roadshows.factories import (
     make_roadshow,
     make_submission,
 )
-from tests.factories import make_organization, make_user, post_form, sign_in
+from tests.support.factories import make_organization, make_user, post_form, sign_in
 
 WEIGHTS = {"innovation": 30, "market": 30, "team": 20, "fit": 20}
 

@@ -20,7 +20,7 @@ from tests.events.roadshows.factories import (
     make_submission,
     viewer_for,
 )
-from tests.factories import PASSWORD, make_organization, make_user, post_form, sign_in
+from tests.support.factories import PASSWORD, make_organization, make_user, post_form, sign_in
 
 ORG_NAMES = {
     "zh": "哈萨克国立农业大学",

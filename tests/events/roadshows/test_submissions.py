@@ -10,7 +10,7 @@ from pathlib import Path
 from core.settings import get_settings
 from events.roadshows.tables import Submission
 from tests.events.roadshows.factories import PDF, make_roadshow, make_submission, pptx
-from tests.factories import make_organization, make_user, post_form, sign_in
+from tests.support.factories import make_organization, make_user, post_form, sign_in
 
 FORM = {
     "source_language": "ru",
