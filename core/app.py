@@ -79,7 +79,7 @@ def create_app(redis_url: str | None = None) -> Litestar:
         middleware=[
             trusted_proxies_middleware(settings.trusted_proxies),
             language_middleware,
-            bounded_ids_middleware,
+            bounded_ids_middleware(db.largest_integer(settings.database_url)),
             page_cache_middleware,
             DefineMiddleware(SessionAuthMiddleware, exclude=["^/static/", "^/healthz", "^/readyz"]),
         ],

@@ -46,6 +46,12 @@ def postgres_config(url: str) -> dict[str, object]:
     return config
 
 
+def largest_integer(url: str) -> int:
+    """The largest id or number an integer column holds: SQLite's INTEGER is 64-bit, while on
+    PostgreSQL Piccolo's Serial and Integer columns are 32-bit (SERIAL, INTEGER)."""
+    return 2**63 - 1 if url.startswith("sqlite:") else 2**31 - 1
+
+
 def create_engine(url: str) -> Engine:
     if url.startswith("sqlite:"):
         path = sqlite_path(url)

@@ -13,8 +13,6 @@ from core import i18n
 from core.templating import split_language
 
 COOKIE_MAX_AGE = 365 * 24 * 3600
-# Database ids are signed 64-bit integers (SQLite INTEGER, PostgreSQL BIGINT/SERIAL).
-ID_MIN, ID_MAX = -(2**63), 2**63 - 1
 
 
 def request_language(scope: Scope) -> tuple[str, bool]:
@@ -69,17 +67,21 @@ def language_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-def bounded_ids_middleware(app: ASGIApp) -> ASGIApp:
-    """An `{…:int}` path parameter outside what a database id can hold names nothing: 404 here,
-    for every route, before a query could fail on a number the database cannot store."""
+def bounded_ids_middleware(largest: int) -> Callable[[ASGIApp], ASGIApp]:
+    """An `{…:int}` path parameter beyond what the database's integer columns hold (`largest`,
+    core.db.largest_integer) names nothing: 404 here, for every route, before a query could
+    fail on a number the database cannot store."""
 
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        for value in scope.get("path_params", {}).values():
-            if isinstance(value, int) and not ID_MIN <= value <= ID_MAX:
-                raise NotFoundException()
-        await app(scope, receive, send)
+    def wrap(app: ASGIApp) -> ASGIApp:
+        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            for value in scope.get("path_params", {}).values():
+                if isinstance(value, int) and not -largest - 1 <= value <= largest:
+                    raise NotFoundException()
+            await app(scope, receive, send)
 
-    return middleware
+        return middleware
+
+    return wrap
 
 
 def _security_headers(https: bool) -> list[tuple[bytes, bytes]]:
