@@ -62,7 +62,7 @@ def test_organizer_adds_and_checks_partner_feeds_and_reads_them_on_the_news_wall
     admin.fill("#f-email", ADMIN_EMAIL)
     admin.fill("#f-password", DEMO_PASSWORD)
     admin.locator("main form button[type=submit]").click()
-    expect(admin).to_have_url(f"{base}/en/account/")
+    expect(admin).to_have_url(f"{base}/en/manage/")
 
     admin.goto(f"{base}/en/manage/")
     admin.locator('nav.back-office-nav a[href="/en/manage/feeds/"]').click()

@@ -31,7 +31,7 @@ def sign_in(page: Page, base: str, lang: str, email: str) -> None:
     page.fill("#f-email", email)
     page.fill("#f-password", DEMO_PASSWORD)
     page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(f"{base}/{lang}/account/")
+    expect(page).to_have_url(f"{base}/{lang}/manage/")
 
 
 def test_create_as_draft_sends_the_form_while_a_number_field_has_the_focus(

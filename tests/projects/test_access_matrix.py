@@ -94,6 +94,8 @@ ENDPOINTS = [
     # the team's pages
     Endpoint("GET", "/en/account/projects/", SIGNED_IN, 403),
     team("GET", "", READERS),
+    # before the rows that remove it: the database is put back after each POST, the file not
+    team("GET", "files/{mf}", READERS),
     team("GET", "milestones/new"),
     team("POST", "milestones/new", form=MILESTONE_FORM),
     team("GET", "milestones/{m}/edit"),
@@ -102,7 +104,6 @@ ENDPOINTS = [
     team("POST", "milestones/{m}/files/{mf}/remove"),
     team("GET", "milestones/{m}/delete"),
     team("POST", "milestones/{m}/delete"),
-    team("GET", "files/{mf}", READERS),
     team("GET", "reports/2026-Q1/", READERS),
     team("GET", "reports/2026-Q1/edit"),
     team(

@@ -90,7 +90,12 @@ def start_server(
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_path = ARTIFACTS / log_name
-    command = [sys.executable, "-m", "core.cli", "serve", "--host", "127.0.0.1", *options]
+    # One web process with the job worker inside: journeys wait on mail and letters, and a
+    # separate worker process only adds its own start-up to every wait.
+    command = [
+        *(sys.executable, "-m", "core.cli", "serve", "--host", "127.0.0.1", "--workers", "1"),
+        *options,
+    ]
     env = {**server_env(data_dir, base_url), **(extra_env or {})}
     with log_path.open("wb") as log:
         process = subprocess.Popen(
