@@ -28,14 +28,10 @@ from core.tables import OutboxMessage
 from core.uploads import folder
 from events.delegations.services import letters as letter_rules
 from events.delegations.services import members, opening, records, vocabulary, workflow
+from events.delegations.tables import VisaLetter
+from events.invitations.tables import Invitation, InvitationCampaign
 from events.services.events import MEDIA_FOLDER
-from events.tables import (
-    Invitation,
-    InvitationCampaign,
-    Registration,
-    RegistrationQuestion,
-    VisaLetter,
-)
+from events.tables import Registration, RegistrationQuestion
 from tests.events.factories import (
     make_event,
     make_quota,

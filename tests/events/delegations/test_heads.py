@@ -13,7 +13,7 @@ from core import db, i18n
 from core.errors import ValidationFailed
 from events.delegations.services import members
 from events.delegations.tables import Delegate
-from tests.events.delegation_factories import city, conference, delegation_with, member
+from tests.events.delegations.factories import city, conference, delegation_with, member
 
 HEAD_TAKEN = "Someone else named another head of this delegation at the same moment."
 
