@@ -12,10 +12,12 @@ from tests.support.factories import sign_in
 async def test_the_demo_fills_the_almaty_roadshow_once(client) -> None:
     from core.demo import DEMO_PASSWORD, load_core_demo
     from events.demo import load_events_demo
+    from events.roadshows.demo import load_roadshow_demo
 
     await load_core_demo()
     await load_events_demo()
-    await load_events_demo()
+    await load_roadshow_demo()
+    await load_roadshow_demo()  # a second start adds nothing
 
     (call,) = await RoadshowCall.select()
     assert call["blind"]
